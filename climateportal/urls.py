@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from missions.views import healthz
+
+# The admin signs in through allauth, so its login is rate-limited and needs a verified email.
+admin.site.login = login_required(admin.site.login)
+admin.site.site_header = "Climate Mission Portal"
+admin.site.site_title = "Climate Mission Portal"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+urlpatterns += i18n_patterns(path("", include("missions.urls")), prefix_default_language=True)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

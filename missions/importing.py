@@ -1,0 +1,142 @@
+"""Reading a spreadsheet into a dataset and running an import through a resource.
+
+Shared by ``manage.py import_data`` and the benchmarks; the admin goes through
+django-import-export's own views with the same resources.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tablib
+from django.utils.translation import gettext as _
+from import_export.results import RowResult
+
+from .resources import RESOURCES
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (format, encoding, structure)."""
+
+
+FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json"}
+
+
+def dataset_from_bytes(data: bytes, *, file_format: str) -> tablib.Dataset:
+    if file_format not in FORMATS.values():
+        raise ImportFileError(
+            _("Unsupported file type: use CSV, XLSX or JSON.")
+        )
+    if file_format == "xlsx":
+        try:
+            return tablib.Dataset().load(data, format="xlsx")
+        except Exception as error:  # openpyxl raises many kinds for a broken workbook
+            raise ImportFileError(
+                _("The file could not be read as an XLSX workbook (%(error)s).")
+                % {"error": type(error).__name__}
+            ) from error
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            _(
+                "The file is not UTF-8 encoded (byte 0x%(byte)02X at position %(position)s). "
+                "Save it as UTF-8 (“CSV UTF-8” in spreadsheet programs) and try again."
+            )
+            % {"byte": data[error.start], "position": error.start}
+        ) from error
+    if not text.strip():
+        raise ImportFileError(_("The file is empty."))
+    try:
+        return tablib.Dataset().load(text, format=file_format)
+    except Exception as error:  # tablib raises JSONDecodeError, csv.Error, InvalidDimensions…
+        raise ImportFileError(
+            _("The file could not be read as %(format)s (%(error)s).")
+            % {"format": file_format.upper(), "error": error}
+        ) from error
+
+
+def dataset_from_path(path: Path) -> tablib.Dataset:
+    file_format = FORMATS.get(path.suffix.lower())
+    if file_format is None:
+        raise ImportFileError(_("Unsupported file type: use .csv, .xlsx or .json."))
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ImportFileError(
+            _("The file cannot be read: %(error)s") % {"error": error.strerror}
+        ) from error
+    return dataset_from_bytes(data, file_format=file_format)
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.column:
+            return _("row %(row)s, column “%(column)s”: %(message)s") % {
+                "row": self.row, "column": self.column, "message": self.message
+            }
+        return _("row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+
+
+@dataclass
+class ImportSummary:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def error_count(self) -> int:
+        return len({error.row for error in self.errors}) + len(self.file_errors)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.file_errors
+
+
+def _column_for(resource, attribute: str) -> str:
+    for resource_field in resource.get_fields():
+        if resource_field.attribute == attribute or resource_field.column_name == attribute:
+            return resource_field.column_name
+    return "" if attribute == "__all__" else attribute
+
+
+def run_import(
+    *, kind: str, dataset: tablib.Dataset, user=None, dry_run: bool = False
+) -> ImportSummary:
+    """Import ``dataset`` all-or-nothing: any error rolls the whole file back."""
+    resource = RESOURCES[kind](user=user)
+    result = resource.import_data(
+        dataset,
+        dry_run=dry_run,
+        raise_errors=False,
+        use_transactions=True,
+        rollback_on_validation_errors=True,
+    )
+    summary = ImportSummary()
+    for error in result.base_errors:
+        summary.file_errors.append(str(error.error))
+    for number, errors in result.row_errors():
+        for error in errors:
+            summary.errors.append(RowError(number, "", str(error.error)))
+    for invalid in result.invalid_rows:
+        for attribute, messages in invalid.error_dict.items():
+            for message in messages:
+                summary.errors.append(
+                    RowError(invalid.number, _column_for(resource, attribute), str(message))
+                )
+    summary.errors.sort(key=lambda error: (error.row, error.column))
+    totals = result.totals
+    summary.new = totals.get(RowResult.IMPORT_TYPE_NEW, 0)
+    summary.updated = totals.get(RowResult.IMPORT_TYPE_UPDATE, 0)
+    summary.unchanged = totals.get(RowResult.IMPORT_TYPE_SKIP, 0)
+    summary.written = summary.ok and not dry_run
+    return summary

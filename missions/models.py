@@ -1,0 +1,653 @@
+"""Municipalities, who may act for them, and what they publish: missions, milestones,
+twinning and networks.
+
+Change history (django-simple-history) is registered in ``translation.py``, after the
+translated fields exist, so that history keeps every language.
+
+Permission rule: ``Municipality.objects.editable_by(user)`` is the one place that says which
+municipalities a user may change. Every other scope (milestones, twinnings, organisations,
+memberships) is derived from it, and the admin, the imports and the views all call these scopes.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def _is_anonymous(user) -> bool:
+    return user is None or not user.is_authenticated or not user.is_active
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+# --------------------------------------------------------------------------------------------
+# Municipalities and roles
+# --------------------------------------------------------------------------------------------
+
+
+class MunicipalityQuerySet(models.QuerySet):
+    def published(self) -> MunicipalityQuerySet:
+        return self.filter(is_published=True)
+
+    def editable_by(self, user: User | None) -> MunicipalityQuerySet:
+        """The municipalities ``user`` may change: superusers all, staff those they edit for."""
+        if _is_anonymous(user):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        if not user.is_staff:
+            return self.none()
+        return self.filter(
+            pk__in=MunicipalityRole.objects.filter(
+                user=user, role=MunicipalityRole.Role.EDITOR
+            ).values("municipality_id")
+        )
+
+    def visible_to(self, user: User | None) -> MunicipalityQuerySet:
+        """Published municipalities, plus unpublished ones the user may edit (preview)."""
+        return self.filter(Q(is_published=True) | Q(pk__in=self.editable_by(user).values("pk")))
+
+
+class Municipality(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=200)
+    native_name = models.CharField(
+        _("native name"),
+        max_length=200,
+        blank=True,
+        help_text=_("The name in the municipality's own language, e.g. Παλαιό Φάληρο."),
+    )
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
+    country = CountryField(_("country"))
+    region = models.CharField(_("region"), max_length=200, blank=True)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    target_year = models.PositiveSmallIntegerField(
+        _("climate-neutrality target year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2020), MaxValueValidator(2100)],
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    is_published = models.BooleanField(_("published"), default=True)
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), "country", name="municipality_unique_name_per_country"
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="municipality_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="municipality_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(slug=""), name="municipality_slug_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("missions:city-detail", kwargs={"slug": self.slug})
+
+
+class MunicipalityRole(models.Model):
+    class Role(models.TextChoices):
+        EDITOR = "editor", _("Editor")
+        OFFICIAL = "official", _("Official")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="municipality_roles",
+        verbose_name=_("user"),
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="roles", verbose_name=_("municipality")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("municipality role")
+        verbose_name_plural = _("municipality roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "municipality", "role"], name="municipality_role_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["editor", "official"]), name="municipality_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.municipality} · {self.get_role_display()}"
+
+
+# --------------------------------------------------------------------------------------------
+# Missions
+# --------------------------------------------------------------------------------------------
+
+
+class Mission(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=250)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    goal = models.CharField(_("goal"), max_length=300, blank=True)
+    goal_year = models.PositiveSmallIntegerField(
+        _("goal year"), null=True, blank=True, validators=[MinValueValidator(2000)]
+    )
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("mission")
+        verbose_name_plural = _("missions")
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class MissionParticipation(models.Model):
+    class Role(models.TextChoices):
+        MISSION_CITY = "mission_city", _("Mission city")
+        PILOT_CITY = "pilot_city", _("Pilot city")
+        PARTICIPANT = "participant", _("Participant")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="participations",
+        verbose_name=_("municipality"),
+    )
+    mission = models.ForeignKey(
+        Mission, on_delete=models.CASCADE, related_name="participations", verbose_name=_("mission")
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT
+    )
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["joined_on", "mission__name"]
+        verbose_name = _("mission participation")
+        verbose_name_plural = _("mission participations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "mission"], name="mission_participation_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} · {self.mission}"
+
+
+# --------------------------------------------------------------------------------------------
+# Milestones
+# --------------------------------------------------------------------------------------------
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def editable_by(self, user: User | None) -> MilestoneQuerySet:
+        return self.filter(municipality__in=Municipality.objects.editable_by(user))
+
+    def public(self) -> MilestoneQuerySet:
+        return self.filter(municipality__is_published=True)
+
+
+class Milestone(TimeStampedModel):
+    class Status(models.TextChoices):
+        UPCOMING = "upcoming", _("Upcoming")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+        DELAYED = "delayed", _("Delayed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Precision(models.TextChoices):
+        DAY = "day", _("Day")
+        MONTH = "month", _("Month")
+        YEAR = "year", _("Year")
+
+    class Kind(models.TextChoices):
+        GENERAL = "general", _("General")
+        MISSION = "mission", _("Mission membership")
+        TWINNING = "twinning", _("Twinning")
+        GOVERNANCE = "governance", _("Governance")
+        CONSULTATION = "consultation", _("Consultation")
+        ACTION_PLAN = "action_plan", _("Climate City Contract: action plan")
+        INVESTMENT_PLAN = "investment_plan", _("Climate City Contract: investment plan")
+        COMMITMENTS = "commitments", _("Climate City Contract: commitments")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="milestones",
+        verbose_name=_("municipality"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    date = models.DateField(
+        _("date"), help_text=_("For month or year precision, the first day of that period.")
+    )
+    date_precision = models.CharField(
+        _("date precision"), max_length=5, choices=Precision.choices, default=Precision.MONTH
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.UPCOMING
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.GENERAL)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Orders milestones that share a date.")
+    )
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "position", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        indexes = [models.Index(fields=["municipality", "date", "position"])]
+        constraints = [
+            models.UniqueConstraint(
+                "municipality", Lower("title_en"), name="milestone_unique_title_per_municipality"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["upcoming", "in_progress", "completed", "delayed", "cancelled"]
+                ),
+                name="milestone_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_precision__in=["day", "month", "year"]),
+                name="milestone_precision_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[
+                        "general", "mission", "twinning", "governance", "consultation",
+                        "action_plan", "investment_plan", "commitments",
+                    ]
+                ),
+                name="milestone_kind_valid",
+            ),
+            models.CheckConstraint(condition=~Q(title_en=""), name="milestone_title_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return self.municipality.get_absolute_url() + f"#milestone-{self.pk}"
+
+    @property
+    def date_display(self) -> str:
+        """The date as the page's language writes it: "Οκτώβριος 2023", "październik 2023"."""
+        if self.date_precision == self.Precision.YEAR:
+            return str(self.date.year)
+        if self.date_precision == self.Precision.MONTH:
+            text = formats.date_format(self.date, "YEAR_MONTH_FORMAT")
+            # Polish writes month names in lower case ("październik 2023"); Django capitalises.
+            return text[:1].lower() + text[1:] if get_language() == "pl" else text
+        return formats.date_format(self.date, "DATE_FORMAT")
+
+    @staticmethod
+    def normalise_date(date: datetime.date, precision: str) -> datetime.date:
+        if precision == Milestone.Precision.YEAR:
+            return date.replace(month=1, day=1)
+        if precision == Milestone.Precision.MONTH:
+            return date.replace(day=1)
+        return date
+
+
+# --------------------------------------------------------------------------------------------
+# Twinning
+# --------------------------------------------------------------------------------------------
+
+
+class TwinningProgramme(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=250)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    organiser = models.CharField(_("organiser"), max_length=200, blank=True)
+    mission = models.ForeignKey(
+        Mission,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="programmes",
+        verbose_name=_("mission"),
+    )
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("twinning programme")
+        verbose_name_plural = _("twinning programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
+                name="programme_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TwinningQuerySet(models.QuerySet):
+    def editable_by(self, user: User | None) -> TwinningQuerySet:
+        return self.filter(
+            pk__in=TwinningParticipant.objects.filter(
+                municipality__in=Municipality.objects.editable_by(user)
+            ).values("twinning_id")
+        )
+
+
+class Twinning(TimeStampedModel):
+    """A twin city learning from one pilot city or from a cluster of pilot cities."""
+
+    programme = models.ForeignKey(
+        TwinningProgramme,
+        on_delete=models.PROTECT,
+        related_name="twinnings",
+        verbose_name=_("programme"),
+    )
+    cohort = models.PositiveSmallIntegerField(_("cohort"), default=1)
+    title = models.CharField(_("title"), max_length=250, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+
+    objects = TwinningQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["programme__name", "cohort", "pk"]
+        verbose_name = _("twinning")
+        verbose_name_plural = _("twinnings")
+        constraints = [
+            models.CheckConstraint(condition=Q(cohort__gte=1), name="twinning_cohort_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.programme} · {_('cohort')} {self.cohort}"
+
+
+class TwinningParticipant(models.Model):
+    class Role(models.TextChoices):
+        PILOT = "pilot", _("Pilot city")
+        TWIN = "twin", _("Twin city")
+
+    twinning = models.ForeignKey(
+        Twinning, on_delete=models.CASCADE, related_name="participants", verbose_name=_("twinning")
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="twinning_participations",
+        verbose_name=_("municipality"),
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+
+    class Meta:
+        ordering = ["role", "municipality__name"]
+        verbose_name = _("twinning participant")
+        verbose_name_plural = _("twinning participants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["twinning", "municipality"], name="twinning_participant_unique"
+            ),
+            # Exactly one twin per twinning; pilots may be a cluster.
+            models.UniqueConstraint(
+                fields=["twinning"], condition=Q(role="twin"), name="twinning_single_twin"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["pilot", "twin"]), name="twinning_participant_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} ({self.get_role_display()})"
+
+
+# --------------------------------------------------------------------------------------------
+# Networks, organisations, memberships
+# --------------------------------------------------------------------------------------------
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def editable_by(self, user: User | None) -> OrganisationQuerySet:
+        if not _is_anonymous(user) and user.is_superuser:
+            return self.all()
+        return self.filter(municipality__in=Municipality.objects.editable_by(user))
+
+
+class Organisation(TimeStampedModel):
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Municipality")
+        REGION = "region", _("Region")
+        GOVERNMENT = "government", _("Government body")
+        EMBASSY = "embassy", _("Embassy")
+        NGO = "ngo", _("Non-governmental organisation")
+        ACADEMIC = "academic", _("Academic or scientific body")
+        BUSINESS = "business", _("Business")
+        NETWORK = "network", _("Network of cities")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=250)
+    slug = models.SlugField(_("slug"), max_length=250, unique=True, allow_unicode=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    country = CountryField(_("country"), blank=True)
+    municipality = models.OneToOneField(
+        Municipality,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="organisation",
+        verbose_name=_("municipality"),
+    )
+    website = models.URLField(_("website"), blank=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(Lower("name_en"), name="organisation_unique_name"),
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[
+                        "municipality", "region", "government", "embassy", "ngo", "academic",
+                        "business", "network", "other",
+                    ]
+                ),
+                name="organisation_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Network(TimeStampedModel):
+    class Kind(models.TextChoices):
+        CITY_NETWORK = "city_network", _("Network of cities")
+        PARTNERSHIP = "partnership", _("Partnership")
+        ASSOCIATION = "association", _("Association")
+
+    class Status(models.TextChoices):
+        BEING_FOUNDED = "being_founded", _("Being founded")
+        ACTIVE = "active", _("Active")
+        DISSOLVED = "dissolved", _("Dissolved")
+
+    name = models.CharField(_("name"), max_length=250)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.CITY_NETWORK
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    description = models.TextField(_("description"), blank=True)
+    objectives = models.TextField(_("objectives"), blank=True, help_text=_("One per line."))
+    means = models.TextField(_("means of action"), blank=True, help_text=_("One per line."))
+    thematic_areas = models.TextField(_("thematic areas"), blank=True, help_text=_("One per line."))
+    member_kinds = models.TextField(
+        _("who may join"), blank=True, help_text=_("One kind of member per line.")
+    )
+    coordinator = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coordinated_networks",
+        verbose_name=_("coordinator"),
+    )
+    non_profit = models.BooleanField(_("non-profit"), default=False)
+    website = models.URLField(_("website"), blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["being_founded", "active", "dissolved"]),
+                name="network_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("missions:network-detail", kwargs={"slug": self.slug})
+
+    @staticmethod
+    def _lines(text: str) -> list[str]:
+        return [line.strip(" •-\t") for line in (text or "").splitlines() if line.strip(" •-\t")]
+
+    @property
+    def objective_list(self) -> list[str]:
+        return self._lines(self.objectives)
+
+    @property
+    def means_list(self) -> list[str]:
+        return self._lines(self.means)
+
+    @property
+    def thematic_area_list(self) -> list[str]:
+        return self._lines(self.thematic_areas)
+
+    @property
+    def member_kind_list(self) -> list[str]:
+        return self._lines(self.member_kinds)
+
+
+class MembershipQuerySet(models.QuerySet):
+    def editable_by(self, user: User | None) -> MembershipQuerySet:
+        return self.filter(organisation__in=Organisation.objects.editable_by(user))
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Member")
+        FOUNDING_MEMBER = "founding_member", _("Founding member")
+        PARTNER = "partner", _("Partner")
+        COORDINATOR = "coordinator", _("Coordinator")
+        OBSERVER = "observer", _("Observer")
+
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("network")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["network__name", "organisation__name"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "organisation"], name="membership_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True)
+                | Q(joined_on__isnull=True)
+                | Q(left_on__gte=models.F("joined_on")),
+                name="membership_left_after_joined",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["member", "founding_member", "partner", "coordinator",
+                                      "observer"]),
+                name="membership_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.network}"

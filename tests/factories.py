@@ -1,0 +1,132 @@
+import datetime
+
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+
+from missions.models import (
+    Membership,
+    Milestone,
+    Mission,
+    Municipality,
+    MunicipalityRole,
+    Network,
+    Organisation,
+    Twinning,
+    TwinningParticipant,
+    TwinningProgramme,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+            EmailAddress.objects.get_or_create(
+                user=self, email=self.email, defaults={"verified": True, "primary": True}
+            )
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+
+    name_en = factory.Sequence(lambda n: f"City {n}")
+    slug = factory.Sequence(lambda n: f"city-{n}")
+    country = "GR"
+    is_published = True
+
+
+class EditorFactory(UserFactory):
+    is_staff = True
+
+    @factory.post_generation
+    def municipality(self, create, extracted, **kwargs):
+        if create and extracted:
+            MunicipalityRole.objects.create(
+                user=self, municipality=extracted, role=MunicipalityRole.Role.EDITOR
+            )
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    title_en = factory.Sequence(lambda n: f"Milestone {n}")
+    description_en = "What happened and why it matters."
+    date = factory.Sequence(lambda n: datetime.date(2020 + n % 10, 1 + n % 12, 1))
+    date_precision = Milestone.Precision.MONTH
+    status = Milestone.Status.UPCOMING
+
+
+class MissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mission
+
+    name_en = factory.Sequence(lambda n: f"Mission {n}")
+    slug = factory.Sequence(lambda n: f"mission-{n}")
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TwinningProgramme
+        django_get_or_create = ("slug",)
+
+    name_en = "NetZeroCities Twinning Programme"
+    slug = "netzerocities-twinning"
+
+
+class TwinningFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Twinning
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    cohort = 1
+
+
+def make_twinning(*, twin, pilots, **kwargs) -> Twinning:
+    twinning = TwinningFactory(**kwargs)
+    TwinningParticipant.objects.create(
+        twinning=twinning, municipality=twin, role=TwinningParticipant.Role.TWIN
+    )
+    for pilot in pilots:
+        TwinningParticipant.objects.create(
+            twinning=twinning, municipality=pilot, role=TwinningParticipant.Role.PILOT
+        )
+    return twinning
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name_en = factory.Sequence(lambda n: f"Organisation {n}")
+    slug = factory.Sequence(lambda n: f"organisation-{n}")
+    kind = Organisation.Kind.NGO
+
+
+class NetworkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Network
+
+    name_en = factory.Sequence(lambda n: f"Network {n}")
+    slug = factory.Sequence(lambda n: f"network-{n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    network = factory.SubFactory(NetworkFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
