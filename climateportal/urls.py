@@ -14,11 +14,15 @@ admin.site.site_title = "Climate Mission Portal"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
-urlpatterns += i18n_patterns(path("", include("missions.urls")), prefix_default_language=True)
+urlpatterns += i18n_patterns(
+    # Under the language prefix, so the switcher can translate the page's own URL.
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("missions.urls")),
+    prefix_default_language=True,
+)
 
 if settings.DEBUG:
     from django.conf.urls.static import static

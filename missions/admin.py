@@ -77,9 +77,12 @@ class ScopedAdminMixin:
         return self._may_edit(request, obj)
 
     def has_add_permission(self, request, *args):
-        return request.user.is_active and request.user.is_staff and (
-            request.user.is_superuser
-            or Municipality.objects.editable_by(request.user).exists()
+        return (
+            request.user.is_active
+            and request.user.is_staff
+            and (
+                request.user.is_superuser or Municipality.objects.editable_by(request.user).exists()
+            )
         )
 
     def has_import_permission(self, request):
@@ -107,9 +110,9 @@ class MunicipalityInlineMixin:
     def _may_edit_parent(self, request, obj):
         if not (request.user.is_active and request.user.is_staff):
             return False
-        return obj is None or Municipality.objects.editable_by(request.user).filter(
-            pk=obj.pk
-        ).exists()
+        return (
+            obj is None or Municipality.objects.editable_by(request.user).filter(pk=obj.pk).exists()
+        )
 
     def has_view_permission(self, request, obj=None):
         return self._may_edit_parent(request, obj)
@@ -148,8 +151,9 @@ class MissionParticipationInline(MunicipalityInlineMixin, admin.TabularInline):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(ScopedAdminMixin, ScopedImportExportMixin, SimpleHistoryAdmin,
-                        TabbedTranslationAdmin):
+class MunicipalityAdmin(
+    ScopedAdminMixin, ScopedImportExportMixin, SimpleHistoryAdmin, TabbedTranslationAdmin
+):
     resource_classes = [MunicipalityResource]
     list_display = ("name", "native_name", "country", "region", "is_published")
     list_filter = ("is_published", "country")
@@ -159,8 +163,10 @@ class MunicipalityAdmin(ScopedAdminMixin, ScopedImportExportMixin, SimpleHistory
     fieldsets = (
         (None, {"fields": ("name", "native_name", "slug", "country", "region", "is_published")}),
         (_("Contact"), {"fields": ("website", "email", "phone", "address")}),
-        (_("Profile"), {"fields": ("population", "target_year", "latitude", "longitude",
-                                   "summary")}),
+        (
+            _("Profile"),
+            {"fields": ("population", "target_year", "latitude", "longitude", "summary")},
+        ),
     )
 
     def has_add_permission(self, request, *args):
@@ -210,9 +216,8 @@ def _set_status(modeladmin, request, queryset, status):
     )
     modeladmin.message_user(
         request,
-        ngettext(
-            "%(count)d milestone updated.", "%(count)d milestones updated.", count
-        ) % {"count": count},
+        ngettext("%(count)d milestone updated.", "%(count)d milestones updated.", count)
+        % {"count": count},
         messages.SUCCESS,
     )
 
@@ -228,18 +233,33 @@ def _status_action(status, label):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ScopedAdminMixin, ScopedImportExportMixin, SimpleHistoryAdmin,
-                     TabbedTranslationAdmin):
+class MilestoneAdmin(
+    ScopedAdminMixin, ScopedImportExportMixin, SimpleHistoryAdmin, TabbedTranslationAdmin
+):
     resource_classes = [MilestoneResource]
     list_display = ("title", "municipality", "date_label", "status", "kind", "updated_at")
     list_filter = ("status", ("municipality", EditableMunicipalityFilter), YearListFilter, "kind")
     list_select_related = ("municipality",)
-    search_fields = ("title_en", "title_el", "title_pl", "description_en", "description_el",
-                     "description_pl")
+    search_fields = (
+        "title_en",
+        "title_el",
+        "title_pl",
+        "description_en",
+        "description_el",
+        "description_pl",
+    )
     date_hierarchy = None
     ordering = ("municipality__name", "date", "position")
-    fields = ("municipality", "date", "date_precision", "status", "kind", "title", "description",
-              "position")
+    fields = (
+        "municipality",
+        "date",
+        "date_precision",
+        "status",
+        "kind",
+        "title",
+        "description",
+        "position",
+    )
     history_list_display = ["status"]
     actions = [
         _status_action(status, label)
@@ -274,8 +294,9 @@ class TwinningParticipantInline(admin.TabularInline):
 
 
 @admin.register(Twinning)
-class TwinningAdmin(ScopedAdminMixin, ScopedImportExportMixin, SimpleHistoryAdmin,
-                    TabbedTranslationAdmin):
+class TwinningAdmin(
+    ScopedAdminMixin, ScopedImportExportMixin, SimpleHistoryAdmin, TabbedTranslationAdmin
+):
     resource_classes = [TwinningResource]
     list_display = ("__str__", "programme", "cohort")
     list_filter = ("programme", "cohort")
@@ -283,10 +304,12 @@ class TwinningAdmin(ScopedAdminMixin, ScopedImportExportMixin, SimpleHistoryAdmi
     inlines = [TwinningParticipantInline]
 
     def get_export_queryset(self, request):
-        return TwinningParticipant.objects.filter(
-            role=TwinningParticipant.Role.PILOT, twinning__in=self.get_queryset(request)
-        ).select_related("municipality", "twinning__programme").prefetch_related(
-            "twinning__participants__municipality"
+        return (
+            TwinningParticipant.objects.filter(
+                role=TwinningParticipant.Role.PILOT, twinning__in=self.get_queryset(request)
+            )
+            .select_related("municipality", "twinning__programme")
+            .prefetch_related("twinning__participants__municipality")
         )
 
 
@@ -352,4 +375,3 @@ class MembershipAdmin(ScopedAdminMixin, ScopedImportExportMixin, admin.ModelAdmi
         if db_field.name == "organisation":
             kwargs["queryset"] = Organisation.objects.editable_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import secrets
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
@@ -142,8 +143,8 @@ MUNICIPALITIES = [
         "address_el": "Τερψιχόρης 51 & Αρτέμιδος 175 62",
         "address_pl": "Terpsichoris 51 & Artemidos, 175 62 Palaio Faliro",
         "website": "https://www.palaiofaliro.gr",
-        "latitude": "37.928300",
-        "longitude": "23.700800",
+        "latitude": Decimal("37.928300"),
+        "longitude": Decimal("23.700800"),
         "target_year": 2030,
         "summary_en": "Mission timeline: the plan and phases of our Mission.",
         "summary_el": "Χρονοδιάγραμμα Αποστολής: Το πλάνο και οι φάσεις της Αποστολής μας.",
@@ -158,8 +159,8 @@ MUNICIPALITIES = [
         "country": "GR",
         "region": "Western Macedonia",
         "website": "https://www.kozanh.gr",
-        "latitude": "40.300600",
-        "longitude": "21.789000",
+        "latitude": Decimal("40.300600"),
+        "longitude": Decimal("21.789000"),
         "target_year": 2030,
         "summary_en": "The only Greek city selected in the first phase of the NetZeroCities Pilot "
         "Cities Programme.",
@@ -174,8 +175,8 @@ MUNICIPALITIES = [
         "native_name": "Alba Iulia",
         "country": "RO",
         "region": "Alba",
-        "latitude": "46.066700",
-        "longitude": "23.583300",
+        "latitude": Decimal("46.066700"),
+        "longitude": Decimal("23.583300"),
     },
     {
         "slug": "nantes",
@@ -185,8 +186,8 @@ MUNICIPALITIES = [
         "native_name": "Nantes",
         "country": "FR",
         "region": "Pays de la Loire",
-        "latitude": "47.218400",
-        "longitude": "-1.553600",
+        "latitude": Decimal("47.218400"),
+        "longitude": Decimal("-1.553600"),
     },
     {
         "slug": "warsaw",
@@ -197,8 +198,8 @@ MUNICIPALITIES = [
         "country": "PL",
         "region": "Masovian Voivodeship",
         "website": "https://um.warszawa.pl",
-        "latitude": "52.229700",
-        "longitude": "21.012200",
+        "latitude": Decimal("52.229700"),
+        "longitude": Decimal("21.012200"),
         "target_year": 2050,
         "summary_en": "Warsaw takes part in many international ecological initiatives: with C40 "
         "Cities and EUROCITIES it promotes climate action, supports advocacy towards "
@@ -217,7 +218,9 @@ MUNICIPALITIES = [
 # September 2024 item repeats the September 2023 text there, and so it does here.
 PALAIO_FALIRO_MILESTONES = [
     (
-        D(2023, 10, 1), Milestone.Status.COMPLETED, Milestone.Kind.MISSION,
+        D(2023, 10, 1),
+        Milestone.Status.COMPLETED,
+        Milestone.Kind.MISSION,
         "The municipality joins the Greek Cities Mission",
         "Joining the Greek Mission of Climate-Neutral and Smart Cities in 2023 brings Palaio "
         "Faliro significant benefits and opportunities, including:\n"
@@ -235,7 +238,9 @@ PALAIO_FALIRO_MILESTONES = [
         "to the transition to a climate-neutral economy.",
     ),
     (
-        D(2023, 9, 1), Milestone.Status.COMPLETED, Milestone.Kind.TWINNING,
+        D(2023, 9, 1),
+        Milestone.Status.COMPLETED,
+        Milestone.Kind.TWINNING,
         "The municipality joins the EU Cities Mission's Twin Cities programme",
         "In September 2023 Palaio Faliro joined the European Twin Cities programme together "
         "with three other Greek municipalities. The programme speeds up climate neutrality "
@@ -250,7 +255,9 @@ PALAIO_FALIRO_MILESTONES = [
         "life, create new jobs and promote economic growth and sustainability.",
     ),
     (
-        D(2024, 9, 1), Milestone.Status.COMPLETED, Milestone.Kind.GOVERNANCE,
+        D(2024, 9, 1),
+        Milestone.Status.COMPLETED,
+        Milestone.Kind.GOVERNANCE,
         "A Climate Neutrality Office is set up",
         "In September 2023 Palaio Faliro joined the European Twin Cities programme together "
         "with three other Greek municipalities. The programme speeds up climate neutrality "
@@ -265,7 +272,9 @@ PALAIO_FALIRO_MILESTONES = [
         "life, create new jobs and promote economic growth and sustainability.",
     ),
     (
-        D(2024, 11, 1), Milestone.Status.IN_PROGRESS, Milestone.Kind.CONSULTATION,
+        D(2024, 11, 1),
+        Milestone.Status.IN_PROGRESS,
+        Milestone.Kind.CONSULTATION,
         "A consultation questionnaire on climate neutrality opens in Palaio Faliro",
         "In November 2024 Palaio Faliro starts a consultation on climate neutrality with an "
         "online questionnaire. From 1 November the questionnaire is available on the "
@@ -278,7 +287,9 @@ PALAIO_FALIRO_MILESTONES = [
         "concerns.",
     ),
     (
-        D(2025, 1, 1), Milestone.Status.UPCOMING, Milestone.Kind.ACTION_PLAN,
+        D(2025, 1, 1),
+        Milestone.Status.UPCOMING,
+        Milestone.Kind.ACTION_PLAN,
         "Work starts on the Action Plan, the Investment Plan and the Commitment Plan for "
         "climate neutrality",
         "In January 2025 Palaio Faliro starts drawing up three key plans under the European Green "
@@ -323,8 +334,7 @@ ILEKTRON_OBJECTIVES_EN = [
     "Initiatives to inform society as widely as possible about the new facts and risks of "
     "climate change.",
     "Initiatives to inform about the possibilities of the circular economy.",
-    "Improving life and daily routine with technological systems, for natural and legal "
-    "persons.",
+    "Improving life and daily routine with technological systems, for natural and legal persons.",
     "Creating suitable tools and studies for the network's members within its purposes.",
     "Improving life and daily routine with technological systems, for natural and legal "
     "persons (repeated on the source page).",
@@ -458,17 +468,38 @@ EUROCITIES = {
 }
 
 ORGANISATIONS = [
-    {"slug": "warsaw", "name_en": "City of Warsaw", "name_pl": "Miasto Stołeczne Warszawa",
-     "name_el": "Δήμος Βαρσοβίας", "kind": Organisation.Kind.MUNICIPALITY, "country": "PL",
-     "municipality": "warsaw"},
-    {"slug": "bopipk", "name_en": "Air Protection and Climate Policy Office (BOPiPK)",
-     "name_pl": "Biuro Ochrony Powietrza i Polityki Klimatycznej (BOPiPK)",
-     "kind": Organisation.Kind.GOVERNMENT, "country": "PL"},
-    {"slug": "palaio-faliro", "name_en": "Municipality of Palaio Faliro",
-     "name_el": "Δήμος Παλαιού Φαλήρου", "kind": Organisation.Kind.MUNICIPALITY, "country": "GR",
-     "municipality": "palaio-faliro"},
-    {"slug": "kozani", "name_en": "Municipality of Kozani", "name_el": "Δήμος Κοζάνης",
-     "kind": Organisation.Kind.MUNICIPALITY, "country": "GR", "municipality": "kozani"},
+    {
+        "slug": "warsaw",
+        "name_en": "City of Warsaw",
+        "name_pl": "Miasto Stołeczne Warszawa",
+        "name_el": "Δήμος Βαρσοβίας",
+        "kind": Organisation.Kind.MUNICIPALITY,
+        "country": "PL",
+        "municipality": "warsaw",
+    },
+    {
+        "slug": "bopipk",
+        "name_en": "Air Protection and Climate Policy Office (BOPiPK)",
+        "name_pl": "Biuro Ochrony Powietrza i Polityki Klimatycznej (BOPiPK)",
+        "kind": Organisation.Kind.GOVERNMENT,
+        "country": "PL",
+    },
+    {
+        "slug": "palaio-faliro",
+        "name_en": "Municipality of Palaio Faliro",
+        "name_el": "Δήμος Παλαιού Φαλήρου",
+        "kind": Organisation.Kind.MUNICIPALITY,
+        "country": "GR",
+        "municipality": "palaio-faliro",
+    },
+    {
+        "slug": "kozani",
+        "name_en": "Municipality of Kozani",
+        "name_el": "Δήμος Κοζάνης",
+        "kind": Organisation.Kind.MUNICIPALITY,
+        "country": "GR",
+        "municipality": "kozani",
+    },
 ]
 
 MEMBERSHIPS = [
@@ -529,8 +560,9 @@ def load_demo() -> DemoReport:
     report = DemoReport()
     eu = _upsert(Mission, *_split(EU_MISSION, "slug"), report)
     greek = _upsert(Mission, *_split(GREEK_MISSION, "slug"), report)
-    programme = _upsert(TwinningProgramme, *_split({**NETZEROCITIES, "mission": eu}, "slug"),
-                        report)
+    programme = _upsert(
+        TwinningProgramme, *_split({**NETZEROCITIES, "mission": eu}, "slug"), report
+    )
 
     cities = {
         data["slug"]: _upsert(Municipality, *_split(data, "slug"), report)
@@ -575,21 +607,29 @@ def load_demo() -> DemoReport:
 
     twinnings = [
         (
-            cities["palaio-faliro"], [cities["nantes"]], D(2023, 9, 1),
-            {"title_en": "Together Towards Climate Neutrality",
-             "title_el": "Together Towards Climate Neutrality",
-             "title_pl": "Together Towards Climate Neutrality",
-             "description_en": "Palaio Faliro draws knowledge and practices for reaching climate "
-             "neutrality from Nantes.",
-             "description_el": "Το Παλαιό Φάληρο αντλεί γνώσεις και πρακτικές για την επίτευξη "
-             "κλιματικής ουδετερότητας από τη Νάντη."},
+            cities["palaio-faliro"],
+            [cities["nantes"]],
+            D(2023, 9, 1),
+            {
+                "title_en": "Together Towards Climate Neutrality",
+                "title_el": "Together Towards Climate Neutrality",
+                "title_pl": "Together Towards Climate Neutrality",
+                "description_en": "Palaio Faliro draws knowledge and practices for reaching "
+                "climate neutrality from Nantes.",
+                "description_el": "Το Παλαιό Φάληρο αντλεί γνώσεις και πρακτικές για την επίτευξη "
+                "κλιματικής ουδετερότητας από τη Νάντη.",
+            },
         ),
         (
-            cities["alba-iulia"], [cities["kozani"]], D(2023, 10, 19),
-            {"description_en": "Kozani, the only Greek pilot city of the first phase, is twinned "
-             "with Alba Iulia to exchange knowledge and transfer good practice.",
-             "description_el": "Η Κοζάνη γίνεται «δίδυμη» με τη ρουμανική πόλη Alba Iulia, με "
-             "στόχο την ανταλλαγή γνώσεων και τη μεταφορά καλών πρακτικών."},
+            cities["alba-iulia"],
+            [cities["kozani"]],
+            D(2023, 10, 19),
+            {
+                "description_en": "Kozani, the only Greek pilot city of the first phase, is "
+                "twinned with Alba Iulia to exchange knowledge and transfer good practice.",
+                "description_el": "Η Κοζάνη γίνεται «δίδυμη» με τη ρουμανική πόλη Alba Iulia, με "
+                "στόχο την ανταλλαγή γνώσεων και τη μεταφορά καλών πρακτικών.",
+            },
         ),
     ]
     for twin, pilots, started_on, texts in twinnings:
@@ -603,11 +643,19 @@ def load_demo() -> DemoReport:
             twinning = _upsert(Twinning, {"programme": programme, **values}, {}, report)
         else:
             model_update(instance=twinning, data=values)
-        _upsert(TwinningParticipant, {"twinning": twinning, "municipality": twin},
-                {"role": TwinningParticipant.Role.TWIN}, report)
+        _upsert(
+            TwinningParticipant,
+            {"twinning": twinning, "municipality": twin},
+            {"role": TwinningParticipant.Role.TWIN},
+            report,
+        )
         for pilot in pilots:
-            _upsert(TwinningParticipant, {"twinning": twinning, "municipality": pilot},
-                    {"role": TwinningParticipant.Role.PILOT}, report)
+            _upsert(
+                TwinningParticipant,
+                {"twinning": twinning, "municipality": pilot},
+                {"role": TwinningParticipant.Role.PILOT},
+                report,
+            )
 
     organisations = {}
     for data in ORGANISATIONS:

@@ -25,9 +25,7 @@ FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json"}
 
 def dataset_from_bytes(data: bytes, *, file_format: str) -> tablib.Dataset:
     if file_format not in FORMATS.values():
-        raise ImportFileError(
-            _("Unsupported file type: use CSV, XLSX or JSON.")
-        )
+        raise ImportFileError(_("Unsupported file type: use CSV, XLSX or JSON."))
     if file_format == "xlsx":
         try:
             return tablib.Dataset().load(data, format="xlsx")
@@ -79,7 +77,9 @@ class RowError:
     def __str__(self) -> str:
         if self.column:
             return _("row %(row)s, column “%(column)s”: %(message)s") % {
-                "row": self.row, "column": self.column, "message": self.message
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
             }
         return _("row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
 
@@ -103,7 +103,7 @@ class ImportSummary:
 
 
 def _column_for(resource, attribute: str) -> str:
-    for resource_field in resource.get_fields():
+    for resource_field in resource.fields.values():
         if resource_field.attribute == attribute or resource_field.column_name == attribute:
             return resource_field.column_name
     return "" if attribute == "__all__" else attribute

@@ -128,9 +128,7 @@ class Municipality(TimeStampedModel):
                 condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
                 name="municipality_longitude_range",
             ),
-            models.CheckConstraint(
-                condition=~Q(slug=""), name="municipality_slug_not_empty"
-            ),
+            models.CheckConstraint(condition=~Q(slug=""), name="municipality_slug_not_empty"),
         ]
 
     def __str__(self) -> str:
@@ -313,8 +311,14 @@ class Milestone(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(
                     kind__in=[
-                        "general", "mission", "twinning", "governance", "consultation",
-                        "action_plan", "investment_plan", "commitments",
+                        "general",
+                        "mission",
+                        "twinning",
+                        "governance",
+                        "consultation",
+                        "action_plan",
+                        "investment_plan",
+                        "commitments",
                     ]
                 ),
                 name="milestone_kind_valid",
@@ -337,7 +341,8 @@ class Milestone(TimeStampedModel):
             text = formats.date_format(self.date, "YEAR_MONTH_FORMAT")
             # Polish writes month names in lower case ("październik 2023"); Django capitalises.
             return text[:1].lower() + text[1:] if get_language() == "pl" else text
-        return formats.date_format(self.date, "DATE_FORMAT")
+        # "E" is the month's form inside a full date: "5 Οκτωβρίου 2023", "5 października 2023".
+        return formats.date_format(self.date, "j E Y")
 
     @staticmethod
     def normalise_date(date: datetime.date, precision: str) -> datetime.date:
@@ -510,8 +515,15 @@ class Organisation(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(
                     kind__in=[
-                        "municipality", "region", "government", "embassy", "ngo", "academic",
-                        "business", "network", "other",
+                        "municipality",
+                        "region",
+                        "government",
+                        "embassy",
+                        "ngo",
+                        "academic",
+                        "business",
+                        "network",
+                        "other",
                     ]
                 ),
                 name="organisation_kind_valid",
@@ -633,9 +645,7 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(
-                fields=["network", "organisation"], name="membership_unique"
-            ),
+            models.UniqueConstraint(fields=["network", "organisation"], name="membership_unique"),
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True)
                 | Q(joined_on__isnull=True)
@@ -643,8 +653,9 @@ class Membership(models.Model):
                 name="membership_left_after_joined",
             ),
             models.CheckConstraint(
-                condition=Q(role__in=["member", "founding_member", "partner", "coordinator",
-                                      "observer"]),
+                condition=Q(
+                    role__in=["member", "founding_member", "partner", "coordinator", "observer"]
+                ),
                 name="membership_role_valid",
             ),
         ]

@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime
 import re
 
+from anyascii import anyascii
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -49,6 +51,14 @@ def country_code(value) -> str:
             % {"value": text}
         )
     return code
+
+
+class NullableCharWidget(widgets.CharWidget):
+    """Empty cells of nullable text (a language left untranslated) are NULL, as in the admin."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row, **kwargs)
+        return text if text not in (None, "") else None
 
 
 class CountryWidget(widgets.Widget):
@@ -212,6 +222,13 @@ class ScopedResource(resources.ModelResource):
         self.user = user
         super().__init__(**kwargs)
 
+    @classmethod
+    def field_from_django_field(cls, field_name, django_field, readonly):
+        field = super().field_from_django_field(field_name, django_field, readonly)
+        if django_field.null and isinstance(django_field, (models.CharField, models.TextField)):
+            field.widget = NullableCharWidget()
+        return field
+
     @property
     def unrestricted(self) -> bool:
         return self.user is None or self.user.is_superuser
@@ -254,7 +271,8 @@ class ScopedResource(resources.ModelResource):
 
 
 def _unique_slug(model, text: str, *, suffix: str = "", exclude_pk=None) -> str:
-    base = slugify(text) or slugify(text, allow_unicode=True) or model._meta.model_name
+    # Transliterate first, so "Łódź" → "lodz" and "Θεσσαλονίκη" → "thessaloniki".
+    base = slugify(anyascii(text)) or model._meta.model_name
     if suffix and model._default_manager.filter(slug=base).exclude(pk=exclude_pk).exists():
         base = f"{base}-{suffix.lower()}"
     slug, n = base, 2
@@ -283,8 +301,19 @@ class MunicipalityResource(ScopedResource):
     class Meta:
         model = Municipality
         fields = (
-            "name", "name_el", "name_pl", "native_name", "country", "region", "population",
-            "website", "email", "phone", "latitude", "longitude", "slug",
+            "name",
+            "name_el",
+            "name_pl",
+            "native_name",
+            "country",
+            "region",
+            "population",
+            "website",
+            "email",
+            "phone",
+            "latitude",
+            "longitude",
+            "slug",
         )
         export_order = fields
         import_id_fields = ("name", "country")
@@ -311,7 +340,9 @@ class MunicipalityResource(ScopedResource):
                 raise ValidationError(
                     {"name": _("Only an administrator can add a new municipality.")}
                 )
-            instance.slug = _unique_slug(Municipality, instance.name_en, suffix=str(instance.country))
+            instance.slug = _unique_slug(
+                Municipality, instance.name_en, suffix=str(instance.country)
+            )
         else:
             self.check_municipality(instance, "name")
 
@@ -340,8 +371,17 @@ class MilestoneResource(ScopedResource):
     class Meta:
         model = Milestone
         fields = (
-            "municipality", "date", "status", "kind", "title_en", "title_el", "title_pl",
-            "description_en", "description_el", "description_pl", "position",
+            "municipality",
+            "date",
+            "status",
+            "kind",
+            "title_en",
+            "title_el",
+            "title_pl",
+            "description_en",
+            "description_el",
+            "description_pl",
+            "position",
         )
         export_order = fields
         import_id_fields = ("municipality", "title_en")
@@ -371,8 +411,7 @@ class MilestoneResource(ScopedResource):
         if (
             original is not None
             and original.pk
-            and (instance.date, instance.date_precision)
-            != (original.date, original.date_precision)
+            and (instance.date, instance.date_precision) != (original.date, original.date_precision)
         ):
             return False
         return super().skip_row(instance, original, row, import_validation_errors)
@@ -385,7 +424,12 @@ class TwinningResource(ScopedResource):
     """One row per twin ↔ pilot pair; a twin with several pilots in a programme is a cluster."""
 
     required_columns = (
-        "twin_city", "twin_country", "pilot_city", "pilot_country", "programme", "cohort",
+        "twin_city",
+        "twin_country",
+        "pilot_city",
+        "pilot_country",
+        "programme",
+        "cohort",
     )
 
     twin_city = fields.Field(column_name="twin_city")
@@ -397,16 +441,17 @@ class TwinningResource(ScopedResource):
 
     class Meta:
         model = TwinningParticipant
-        fields = ("twin_city", "twin_country", "pilot_city", "pilot_country", "programme",
-                  "cohort")
+        fields = ("twin_city", "twin_country", "pilot_city", "pilot_country", "programme", "cohort")
         export_order = fields
         import_id_fields = ()
         report_skipped = True
 
     def get_queryset(self):
-        return TwinningParticipant.objects.filter(role=TwinningParticipant.Role.PILOT).select_related(
-            "municipality", "twinning__programme"
-        ).prefetch_related("twinning__participants__municipality")
+        return (
+            TwinningParticipant.objects.filter(role=TwinningParticipant.Role.PILOT)
+            .select_related("municipality", "twinning__programme")
+            .prefetch_related("twinning__participants__municipality")
+        )
 
     def _city(self, row, prefix: str, errors: dict) -> Municipality | None:
         name = _text(row.get(f"{prefix}_city"))
@@ -459,12 +504,12 @@ class TwinningResource(ScopedResource):
             errors["pilot_city"] = _("A city cannot be twinned with itself.")
         if errors:
             raise ValidationError(errors)
-        if not self.unrestricted and not (
-            {twin.pk, pilot.pk} & self.editable_municipality_ids()
-        ):
+        if not self.unrestricted and not ({twin.pk, pilot.pk} & self.editable_municipality_ids()):
             raise ValidationError(
-                {"twin_city": _("You hold no role for “%(twin)s” or “%(pilot)s”.")
-                 % {"twin": twin.name, "pilot": pilot.name}}
+                {
+                    "twin_city": _("You hold no role for “%(twin)s” or “%(pilot)s”.")
+                    % {"twin": twin.name, "pilot": pilot.name}
+                }
             )
         twinning = Twinning.objects.filter(
             programme=programme,
@@ -478,8 +523,10 @@ class TwinningResource(ScopedResource):
             )
         elif twinning.cohort != cohort:
             raise ValidationError(
-                {"cohort": _("%(twin)s is already in cohort %(cohort)s of this programme.")
-                 % {"twin": twin.name, "cohort": twinning.cohort}}
+                {
+                    "cohort": _("%(twin)s is already in cohort %(cohort)s of this programme.")
+                    % {"twin": twin.name, "cohort": twinning.cohort}
+                }
             )
         existing = TwinningParticipant.objects.filter(twinning=twinning, municipality=pilot).first()
         if existing is not None:
@@ -529,7 +576,9 @@ class OrganisationResource(ScopedResource):
     name = fields.Field(attribute="name_en", column_name="name")
     name_el = fields.Field(attribute="name_el", column_name="name_el")
     name_pl = fields.Field(attribute="name_pl", column_name="name_pl")
-    kind = fields.Field(attribute="kind", column_name="kind", widget=ChoiceWidget(Organisation.Kind))
+    kind = fields.Field(
+        attribute="kind", column_name="kind", widget=ChoiceWidget(Organisation.Kind)
+    )
     country = fields.Field(attribute="country", column_name="country", widget=CountryWidget())
     municipality = fields.Field(
         attribute="municipality",
@@ -556,7 +605,9 @@ class OrganisationResource(ScopedResource):
         if instance.pk is not None and not self.unrestricted:
             self.check_municipality(instance.municipality, "name")
             if instance.municipality is None:
-                raise ValidationError({"name": _("Only an administrator can change this organisation.")})
+                raise ValidationError(
+                    {"name": _("Only an administrator can change this organisation.")}
+                )
         super().import_instance(instance, row, **kwargs)
         if not self.unrestricted:
             if instance.municipality is None:
@@ -595,8 +646,9 @@ class MembershipResource(ScopedResource):
         column_name="role",
         widget=ChoiceWidget(Membership.Role, default=Membership.Role.MEMBER),
     )
-    joined_on = fields.Field(attribute="joined_on", column_name="joined_on",
-                             widget=OptionalDateWidget())
+    joined_on = fields.Field(
+        attribute="joined_on", column_name="joined_on", widget=OptionalDateWidget()
+    )
     left_on = fields.Field(attribute="left_on", column_name="left_on", widget=OptionalDateWidget())
 
     class Meta:
@@ -621,7 +673,11 @@ class MembershipResource(ScopedResource):
             organisation = instance.organisation
             if organisation.municipality is None:
                 raise ValidationError(
-                    {"organisation": _("Only an administrator can change this organisation's memberships.")}
+                    {
+                        "organisation": _(
+                            "Only an administrator can change this organisation's memberships."
+                        )
+                    }
                 )
             self.check_municipality(organisation.municipality, "organisation")
 

@@ -59,13 +59,19 @@ def municipality_directory(
         cities = cities.filter(country=country)
     if mission:
         cities = cities.filter(
-            Exists(MissionParticipation.objects.filter(municipality=OuterRef("pk"),
-                                                       mission__slug=mission))
+            Exists(
+                MissionParticipation.objects.filter(
+                    municipality=OuterRef("pk"), mission__slug=mission
+                )
+            )
         )
     if network:
         cities = cities.filter(
-            Exists(Membership.objects.filter(organisation__municipality=OuterRef("pk"),
-                                             network__slug=network))
+            Exists(
+                Membership.objects.filter(
+                    organisation__municipality=OuterRef("pk"), network__slug=network
+                )
+            )
         )
     return cities.order_by("name")
 
@@ -80,9 +86,7 @@ def municipality_for_page(*, user, slug: str) -> Municipality:
     )
     queryset = Municipality.objects.visible_to(user).prefetch_related(
         Prefetch("milestones", queryset=Milestone.objects.order_by("date", "position", "pk")),
-        Prefetch(
-            "participations", queryset=MissionParticipation.objects.select_related("mission")
-        ),
+        Prefetch("participations", queryset=MissionParticipation.objects.select_related("mission")),
         Prefetch(
             "twinning_participations",
             queryset=TwinningParticipant.objects.prefetch_related(
@@ -143,9 +147,7 @@ def latest_milestone_changes(*, limit: int = 6) -> QuerySet[Milestone]:
 def home_counts() -> dict[str, int]:
     return {
         "cities": Municipality.objects.published().count(),
-        "completed": Milestone.objects.public()
-        .filter(status=Milestone.Status.COMPLETED)
-        .count(),
+        "completed": Milestone.objects.public().filter(status=Milestone.Status.COMPLETED).count(),
         "twinnings": Twinning.objects.filter(participants__municipality__is_published=True)
         .distinct()
         .count(),

@@ -54,9 +54,7 @@ def milestones_bulk_update_status(*, milestones, status: str, acting_user) -> in
 
 
 @transaction.atomic
-def municipality_role_grant(
-    *, user, municipality: Municipality, role: str
-) -> MunicipalityRole:
+def municipality_role_grant(*, user, municipality: Municipality, role: str) -> MunicipalityRole:
     grant, _created = MunicipalityRole.objects.get_or_create(
         user=user, municipality=municipality, role=role
     )

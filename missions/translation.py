@@ -3,7 +3,15 @@
 from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as register_history
 
-from .models import Milestone, Mission, Municipality, Network, Organisation, Twinning, TwinningProgramme
+from .models import (
+    Milestone,
+    Mission,
+    Municipality,
+    Network,
+    Organisation,
+    Twinning,
+    TwinningProgramme,
+)
 
 
 @register(Municipality)

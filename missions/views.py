@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 
 from . import selectors
 from .forms import DirectoryFilterForm
-from .models import Milestone, Mission, Municipality, Network
+from .models import Milestone, Mission, Municipality
 
 
 @require_safe
@@ -138,5 +138,3 @@ class CityMilestonesFeed(Feed):
 
     def item_pubdate(self, item):
         return item.created_at
-
-

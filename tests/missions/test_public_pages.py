@@ -50,8 +50,13 @@ def test_public_pages_render_in_each_language(client, demo, language, name, kwar
 
 def test_palaio_faliro_timeline_in_greek(client, demo):
     html = client.get("/el/cities/palaio-faliro/").content.decode()
-    for month in ["Οκτώβριος 2023", "Σεπτέμβριος 2023", "Σεπτέμβριος 2024", "Νοέμβριος 2024",
-                  "Ιανουάριος 2025"]:
+    for month in [
+        "Οκτώβριος 2023",
+        "Σεπτέμβριος 2023",
+        "Σεπτέμβριος 2024",
+        "Νοέμβριος 2024",
+        "Ιανουάριος 2025",
+    ]:
         assert month in html
     assert "Ένταξη του Δήμου στην Ελληνική Αποστολή των Πόλεων" in html
     assert "Σύσταση Γραφείου Κλιματικής Ουδετερότητας" in html
@@ -183,7 +188,7 @@ def test_atom_feed_lists_milestone_changes(client, demo):
 
 def test_language_switcher_keeps_the_page(client, demo):
     response = client.post(
-        "/i18n/setlang/", {"language": "pl", "next": "/el/cities/palaio-faliro/"}
+        "/el/i18n/setlang/", {"language": "pl", "next": "/el/cities/palaio-faliro/"}
     )
     assert response.status_code == 302
     assert response["Location"] == "/pl/cities/palaio-faliro/"

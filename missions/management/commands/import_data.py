@@ -29,11 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args, kind, file, dry_run, as_user, **options):
         user = None
         if as_user:
-            user = (
-                get_user_model()
-                .objects.filter(email__iexact=as_user)
-                .first()
-            )
+            user = get_user_model().objects.filter(email__iexact=as_user).first()
             if user is None:
                 raise CommandError(_("No user with the email %(email)s.") % {"email": as_user})
         try:
@@ -43,10 +39,17 @@ class Command(BaseCommand):
 
         summary = run_import(kind=kind, dataset=dataset, user=user, dry_run=dry_run)
         self.stdout.write(
-            _("%(kind)s: %(new)d new, %(updated)d updated, %(unchanged)d unchanged, "
-              "%(errors)d with errors")
-            % {"kind": kind, "new": summary.new, "updated": summary.updated,
-               "unchanged": summary.unchanged, "errors": summary.error_count}
+            _(
+                "%(kind)s: %(new)d new, %(updated)d updated, %(unchanged)d unchanged, "
+                "%(errors)d with errors"
+            )
+            % {
+                "kind": kind,
+                "new": summary.new,
+                "updated": summary.updated,
+                "unchanged": summary.unchanged,
+                "errors": summary.error_count,
+            }
         )
         for message in summary.file_errors:
             self.stderr.write(f"{file}: {message}")

@@ -13,8 +13,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Demo data already present; nothing changed.")
         if report.passwords:
-            self.stdout.write(self.style.WARNING(
-                "New accounts (passwords are shown only this once):"
-            ))
+            self.stdout.write(
+                self.style.WARNING("New accounts (passwords are shown only this once):")
+            )
             for email, password in report.passwords.items():
                 self.stdout.write(f"  {email}  {password}")

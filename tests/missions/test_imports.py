@@ -1,0 +1,385 @@
+"""Imports through the shared resources: the command line and the admin."""
+
+import io
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+
+from missions.importing import dataset_from_bytes, run_import
+from missions.models import Milestone, Municipality, Organisation, Twinning, TwinningParticipant
+from tests.factories import (
+    EditorFactory,
+    MilestoneFactory,
+    MunicipalityFactory,
+    NetworkFactory,
+    OrganisationFactory,
+    ProgrammeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+MUNICIPALITIES_CSV = (
+    "name,country,native_name,region,population,website,email,phone,latitude,longitude\n"
+    "Palaio Faliro,GR,Παλαιό Φάληρο,Attica,64021,https://www.palaiofaliro.gr,"
+    "aitimata.dpf@palaiofaliro.gr,213 2020200,37.9283,23.7008\n"
+    "Łódź,Poland,Łódź,Łódź Voivodeship,,,,,,\n"
+    "Zürich,CH,Zürich,,,,,,,\n"
+)
+
+
+def write(tmp_path: Path, name: str, content, encoding="utf-8") -> Path:
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding=encoding)
+    return path
+
+
+def run_command(*args):
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("import_data", *map(str, args), stdout=out, stderr=err)
+    except CommandError as error:
+        return False, out.getvalue(), err.getvalue() + str(error)
+    return True, out.getvalue(), err.getvalue()
+
+
+def snapshot():
+    return (
+        list(Municipality.objects.order_by("pk").values()),
+        list(Milestone.objects.order_by("pk").values()),
+        list(Twinning.objects.order_by("pk").values()),
+        list(TwinningParticipant.objects.order_by("pk").values()),
+        list(Organisation.objects.order_by("pk").values()),
+    )
+
+
+class TestMunicipalityImport:
+    def test_good_file_creates_and_reimport_changes_nothing(self, tmp_path):
+        path = write(tmp_path, "cities.csv", MUNICIPALITIES_CSV)
+        ok, out, err = run_command("municipalities", path)
+        assert ok, err
+        assert "3 new, 0 updated, 0 unchanged, 0 with errors" in out
+        lodz = Municipality.objects.get(country="PL")
+        assert lodz.name_en == "Łódź" and lodz.native_name == "Łódź"
+        assert lodz.slug == "lodz"
+        assert Municipality.objects.get(country="CH").slug == "zurich"
+        before = snapshot()
+
+        ok, out, _ = run_command("municipalities", path)
+        assert ok and "0 new, 0 updated, 3 unchanged" in out
+        assert snapshot() == before
+
+    def test_utf8_bom_is_accepted(self, tmp_path):
+        path = write(tmp_path, "bom.csv", "\ufeff" + MUNICIPALITIES_CSV)
+        ok, out, err = run_command("municipalities", path)
+        assert ok, err
+        assert Municipality.objects.count() == 3
+
+    def test_update_changes_only_the_row_that_changed(self, tmp_path):
+        run_command("municipalities", write(tmp_path, "a.csv", MUNICIPALITIES_CSV))
+        changed = MUNICIPALITIES_CSV.replace("Attica", "Attiki")
+        ok, out, _ = run_command("municipalities", write(tmp_path, "b.csv", changed))
+        assert ok and "0 new, 1 updated, 2 unchanged" in out
+        assert Municipality.objects.get(slug="palaio-faliro").region == "Attiki"
+
+    def test_other_encoding_is_refused_with_a_clear_message(self, tmp_path):
+        greek_only = MUNICIPALITIES_CSV.split("Łódź")[0]
+        path = write(tmp_path, "greek.csv", greek_only, encoding="iso-8859-7")
+        ok, out, err = run_command("municipalities", path)
+        assert not ok
+        assert "not UTF-8 encoded" in err
+        assert Municipality.objects.count() == 0
+
+    def test_missing_column(self, tmp_path):
+        path = write(tmp_path, "nocountry.csv", "name,region\nKozani,Western Macedonia\n")
+        ok, out, err = run_command("municipalities", path)
+        assert not ok
+        assert "Missing column(s): country" in err
+        assert Municipality.objects.count() == 0
+
+    def test_unknown_country_names_row_and_column_and_writes_nothing(self, tmp_path):
+        content = MUNICIPALITIES_CSV + "Atlantis City,Atlantis,,,,,,,,\n"
+        ok, out, err = run_command("municipalities", write(tmp_path, "bad.csv", content))
+        assert not ok
+        assert "row 4, column “country”: Unknown country “Atlantis”" in err
+        assert "3 new" in out and "1 with errors" in out
+        assert "Nothing was written" in err
+        assert Municipality.objects.count() == 0
+
+    def test_dry_run_writes_nothing(self, tmp_path):
+        ok, out, _ = run_command(
+            "municipalities", write(tmp_path, "a.csv", MUNICIPALITIES_CSV), "--dry-run"
+        )
+        assert ok and "3 new" in out and "Dry run" in out
+        assert Municipality.objects.count() == 0
+
+    def test_xlsx_and_json_round_trip(self, tmp_path):
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.append(["name", "country", "native_name"])
+        sheet.append(["Kozani", "GR", "Κοζάνη"])
+        sheet.append(["Kraków", "PL", "Kraków"])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        ok, out, err = run_command("municipalities", write(tmp_path, "c.xlsx", buffer.getvalue()))
+        assert ok, err
+        assert Municipality.objects.get(slug="krakow").native_name == "Kraków"
+
+        rows = [{"name": "Θεσσαλονίκη", "country": "GR", "native_name": "Θεσσαλονίκη"}]
+        ok, out, err = run_command(
+            "municipalities", write(tmp_path, "d.json", json.dumps(rows, ensure_ascii=False))
+        )
+        assert ok, err
+        city = Municipality.objects.get(name_en="Θεσσαλονίκη")
+        assert city.slug  # non-Latin names still get a usable slug
+        assert city.native_name == "Θεσσαλονίκη"
+
+    def test_unsupported_and_broken_files(self, tmp_path):
+        ok, _, err = run_command("municipalities", write(tmp_path, "a.txt", "x"))
+        assert not ok and "Unsupported file type" in err
+        ok, _, err = run_command("municipalities", write(tmp_path, "a.json", "{not json"))
+        assert not ok and "could not be read as JSON" in err
+        ok, _, err = run_command("municipalities", write(tmp_path, "a.xlsx", b"not a workbook"))
+        assert not ok and "XLSX" in err
+        ok, _, err = run_command("municipalities", tmp_path / "missing.csv")
+        assert not ok and "cannot be read" in err
+
+
+MILESTONES_CSV = (
+    "municipality,date,status,kind,title_en,title_el,description_en\n"
+    "palaio-faliro,2023-10,completed,mission,Joins the Greek Cities Mission,"
+    "Ένταξη του Δήμου στην Ελληνική Αποστολή των Πόλεων,Joined.\n"
+    "palaio-faliro,2025,upcoming,action_plan,Action plan,Σχέδιο Δράσης,\n"
+    "palaio-faliro,2024-11-01,In progress,consultation,Consultation,Διαβούλευση,\n"
+)
+
+
+class TestMilestoneImport:
+    @pytest.fixture
+    def city(self):
+        return MunicipalityFactory(slug="palaio-faliro", name_en="Palaio Faliro")
+
+    def test_good_file_with_partial_dates(self, tmp_path, city):
+        ok, out, err = run_command("milestones", write(tmp_path, "m.csv", MILESTONES_CSV))
+        assert ok, err
+        assert "3 new" in out
+        first = Milestone.objects.get(title_en="Joins the Greek Cities Mission")
+        assert (first.date.isoformat(), first.date_precision) == ("2023-10-01", "month")
+        assert first.title_el == "Ένταξη του Δήμου στην Ελληνική Αποστολή των Πόλεων"
+        plan = Milestone.objects.get(title_en="Action plan")
+        assert (plan.date.isoformat(), plan.date_precision) == ("2025-01-01", "year")
+        assert Milestone.objects.get(title_en="Consultation").status == "in_progress"
+        assert first.history.count() == 1
+
+        before = snapshot()
+        ok, out, _ = run_command("milestones", write(tmp_path, "m.csv", MILESTONES_CSV))
+        assert ok and "0 new, 0 updated, 3 unchanged" in out
+        assert snapshot() == before
+        assert first.history.count() == 1
+
+    def test_status_update_is_recorded_in_history(self, tmp_path, city):
+        run_command("milestones", write(tmp_path, "m.csv", MILESTONES_CSV))
+        changed = MILESTONES_CSV.replace("2025,upcoming", "2025,in_progress")
+        ok, out, _ = run_command("milestones", write(tmp_path, "n.csv", changed))
+        assert ok and "1 updated, 2 unchanged" in out
+        plan = Milestone.objects.get(title_en="Action plan")
+        assert [h.status for h in plan.history.order_by("history_date")] == [
+            "upcoming",
+            "in_progress",
+        ]
+
+    @pytest.mark.parametrize(
+        "bad_cell,replacement,message",
+        [
+            ("2023-10", "2023-13", "row 1, column “date”: “2023-13” is not a date"),
+            ("2023-10", "October 2023", "row 1, column “date”: “October 2023” is not a date"),
+            ("completed", "done", "row 1, column “status”: Unknown value “done”"),
+            (
+                "palaio-faliro,2025",
+                "atlantis,2025",
+                "row 2, column “municipality”: No municipality “atlantis” is known.",
+            ),
+        ],
+    )
+    def test_bad_cells_name_row_and_column_and_write_nothing(
+        self, tmp_path, city, bad_cell, replacement, message
+    ):
+        content = MILESTONES_CSV.replace(bad_cell, replacement, 1)
+        ok, out, err = run_command("milestones", write(tmp_path, "bad.csv", content))
+        assert not ok
+        assert message in err
+        assert Milestone.objects.count() == 0
+
+    def test_localised_status_labels_are_accepted(self, tmp_path, city):
+        content = MILESTONES_CSV.replace("In progress", "Εν εξελίξει")
+        ok, _, err = run_command("milestones", write(tmp_path, "m.csv", content))
+        assert ok, err
+        assert Milestone.objects.get(title_en="Consultation").status == "in_progress"
+
+    def test_staff_rows_for_another_municipality_are_errors(self, tmp_path, city):
+        kozani = MunicipalityFactory(slug="kozani", name_en="Kozani")
+        editor = EditorFactory(municipality=kozani)
+        content = MILESTONES_CSV + "kozani,2024-01,upcoming,general,Kozani plan,,\n"
+        ok, out, err = run_command(
+            "milestones", write(tmp_path, "m.csv", content), "--as-user", editor.email
+        )
+        assert not ok
+        for row in (1, 2, 3):
+            assert (
+                f"row {row}, column “municipality”: You hold no role for the municipality "
+                "“Palaio Faliro”" in err
+            )
+        assert "row 4" not in err
+        assert Milestone.objects.count() == 0
+
+    def test_staff_cannot_move_another_citys_milestone_into_their_own(self, city):
+        kozani = MunicipalityFactory(slug="kozani", name_en="Kozani")
+        editor = EditorFactory(municipality=kozani)
+        MilestoneFactory(municipality=city, title_en="Secret plan")
+        dataset = dataset_from_bytes(
+            b"municipality,date,status,title_en\nkozani,2024,completed,Secret plan\n",
+            file_format="csv",
+        )
+        summary = run_import(kind="milestones", dataset=dataset, user=editor)
+        # "Secret plan" in Kozani is a different milestone (natural key includes the city).
+        assert summary.ok
+        assert Milestone.objects.get(municipality=city).status == "upcoming"
+
+    def test_export_round_trips_through_import(self, tmp_path, city):
+        from missions.resources import MilestoneResource
+
+        run_command("milestones", write(tmp_path, "m.csv", MILESTONES_CSV))
+        exported = MilestoneResource().export().csv
+        assert "2023-10" in exported and "Ένταξη" in exported
+        ok, out, err = run_command("milestones", write(tmp_path, "e.csv", exported))
+        assert ok, err
+        assert "0 new, 0 updated, 3 unchanged" in out
+
+
+TWINNINGS_CSV = (
+    "twin_city,twin_country,pilot_city,pilot_country,programme,cohort\n"
+    "Alba Iulia,RO,Kozani,GR,NetZeroCities Twinning Programme,1\n"
+    "Palaio Faliro,GR,Nantes,FR,NetZeroCities Twinning Programme,1\n"
+    "Tartu,Estonia,Lahti,FI,NetZeroCities Twinning Programme,1\n"
+    "Tartu,Estonia,Espoo,FI,NetZeroCities Twinning Programme,1\n"
+)
+
+
+class TestTwinningImport:
+    def test_clusters_new_cities_and_idempotence(self, tmp_path):
+        ProgrammeFactory()
+        ok, out, err = run_command("twinnings", write(tmp_path, "t.csv", TWINNINGS_CSV))
+        assert ok, err
+        assert "4 new" in out
+        assert Twinning.objects.count() == 3
+        tartu = Twinning.objects.get(
+            participants__municipality__name_en="Tartu", participants__role="twin"
+        )
+        assert sorted(p.municipality.name_en for p in tartu.participants.filter(role="pilot")) == [
+            "Espoo",
+            "Lahti",
+        ]
+        assert Municipality.objects.get(name_en="Tartu").country == "EE"
+        before = snapshot()
+        ok, out, _ = run_command("twinnings", write(tmp_path, "t.csv", TWINNINGS_CSV))
+        assert ok and "0 new, 0 updated, 4 unchanged" in out
+        assert snapshot() == before
+
+    def test_unknown_programme_and_country_write_nothing(self, tmp_path):
+        ProgrammeFactory()
+        content = TWINNINGS_CSV.replace("Tartu,Estonia,Espoo", "Tartu,Estland,Espoo")
+        content += "A,GR,B,GR,Unknown Programme,1\n"
+        ok, out, err = run_command("twinnings", write(tmp_path, "t.csv", content))
+        assert not ok
+        assert "row 4, column “twin_country”: Unknown country “Estland”" in err
+        assert "row 5, column “programme”: No programme “Unknown Programme” is known." in err
+        assert Twinning.objects.count() == 0 and Municipality.objects.count() == 0
+
+
+class TestOrganisationsAndMemberships:
+    def test_import_and_reimport(self, tmp_path):
+        warsaw = MunicipalityFactory(slug="warsaw", name_en="Warsaw", country="PL")
+        NetworkFactory(slug="c40-cities", name_en="C40 Cities")
+        orgs = (
+            "name,name_pl,kind,country,municipality\n"
+            "City of Warsaw,Miasto Stołeczne Warszawa,municipality,PL,warsaw\n"
+            "Biuro Ochrony Powietrza,Biuro Ochrony Powietrza,government,PL,\n"
+        )
+        ok, out, err = run_command("organisations", write(tmp_path, "o.csv", orgs))
+        assert ok, err
+        assert Organisation.objects.get(municipality=warsaw).name_pl == "Miasto Stołeczne Warszawa"
+        memberships = (
+            "network,organisation,role,joined_on\nc40-cities,City of Warsaw,member,2015-01-01\n"
+        )
+        ok, out, err = run_command("memberships", write(tmp_path, "m.csv", memberships))
+        assert ok, err
+        ok, out, err = run_command("memberships", write(tmp_path, "m.csv", memberships))
+        assert ok and "1 unchanged" in out
+
+    def test_membership_bad_date_and_unknown_network(self, tmp_path):
+        OrganisationFactory(name_en="City of Warsaw")
+        NetworkFactory(slug="c40-cities")
+        content = (
+            "network,organisation,role,joined_on\n"
+            "c40-cities,City of Warsaw,member,2015-31-01\n"
+            "nowhere,City of Warsaw,member,\n"
+        )
+        ok, out, err = run_command("memberships", write(tmp_path, "m.csv", content))
+        assert not ok
+        assert "row 1, column “joined_on”: “2015-31-01” is not a date" in err
+        assert "row 2, column “network”: No network “nowhere” is known." in err
+
+
+class TestAdminImport:
+    def test_dry_run_preview_then_confirm(self, client, tmp_path):
+        city = MunicipalityFactory(slug="palaio-faliro", name_en="Palaio Faliro")
+        client.force_login(EditorFactory(municipality=city))
+        upload = io.BytesIO(MILESTONES_CSV.encode("utf-8"))
+        upload.name = "milestones.csv"
+        response = client.post(
+            "/admin/missions/milestone/import/",
+            {"resource": 0, "format": 0, "import_file": upload},
+        )
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Joins the Greek Cities Mission" in html  # the preview lists every row
+        assert Milestone.objects.count() == 0
+        confirm = response.context["confirm_form"]
+        response = client.post(
+            "/admin/missions/milestone/process_import/",
+            {**confirm.initial, "resource": 0},
+        )
+        assert response.status_code == 302
+        assert Milestone.objects.count() == 3
+
+    def test_errors_block_the_import(self, client):
+        city = MunicipalityFactory(slug="palaio-faliro", name_en="Palaio Faliro")
+        MunicipalityFactory(slug="kozani", name_en="Kozani")
+        client.force_login(EditorFactory(municipality=city))
+        content = MILESTONES_CSV + "kozani,2024-01,upcoming,general,Kozani plan,,\n"
+        upload = io.BytesIO(content.encode("utf-8"))
+        upload.name = "milestones.csv"
+        response = client.post(
+            "/admin/missions/milestone/import/",
+            {"resource": 0, "format": 0, "import_file": upload},
+        )
+        html = response.content.decode()
+        assert "You hold no role for the municipality" in html
+        assert response.context.get("confirm_form") is None
+        assert Milestone.objects.count() == 0
+
+    def test_non_utf8_upload_gets_a_clear_message(self, client):
+        client.force_login(EditorFactory(municipality=MunicipalityFactory()))
+        upload = io.BytesIO(MILESTONES_CSV.encode("iso-8859-7"))
+        upload.name = "milestones.csv"
+        response = client.post(
+            "/admin/missions/milestone/import/",
+            {"resource": 0, "format": 0, "import_file": upload},
+        )
+        assert response.status_code == 200
+        assert "not UTF-8 encoded" in response.content.decode()

@@ -1,0 +1,223 @@
+"""One rule — ``editable_by(user)`` — decides what staff may see and change everywhere."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from missions.models import Milestone, Municipality, Organisation, Twinning
+from missions.services import milestone_update_status
+from tests.factories import (
+    EditorFactory,
+    MilestoneFactory,
+    MunicipalityFactory,
+    OrganisationFactory,
+    UserFactory,
+    make_twinning,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cities():
+    palaio_faliro = MunicipalityFactory(slug="palaio-faliro", name_en="Palaio Faliro")
+    kozani = MunicipalityFactory(slug="kozani", name_en="Kozani")
+    return palaio_faliro, kozani
+
+
+@pytest.fixture
+def kozani_editor(cities):
+    return EditorFactory(municipality=cities[1])
+
+
+def test_scopes(cities, kozani_editor):
+    palaio_faliro, kozani = cities
+    ours = MilestoneFactory(municipality=kozani)
+    MilestoneFactory(municipality=palaio_faliro)
+    make_twinning(twin=palaio_faliro, pilots=[MunicipalityFactory()])
+    theirs_and_ours = make_twinning(twin=MunicipalityFactory(), pilots=[kozani])
+    OrganisationFactory(municipality=palaio_faliro)
+    org = OrganisationFactory(municipality=kozani)
+
+    assert list(Municipality.objects.editable_by(kozani_editor)) == [kozani]
+    assert list(Milestone.objects.editable_by(kozani_editor)) == [ours]
+    assert list(Twinning.objects.editable_by(kozani_editor)) == [theirs_and_ours]
+    assert list(Organisation.objects.editable_by(kozani_editor)) == [org]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "citizen", "inactive", "official"])
+def test_nobody_else_may_edit(cities, who):
+    from django.contrib.auth.models import AnonymousUser
+
+    from missions.models import MunicipalityRole
+
+    user = {
+        "anonymous": lambda: AnonymousUser(),
+        "citizen": lambda: UserFactory(),
+        "inactive": lambda: EditorFactory(municipality=cities[0], is_active=False),
+        "official": lambda: UserFactory(is_staff=True),
+    }[who]()
+    if who == "official":
+        MunicipalityRole.objects.create(
+            user=user, municipality=cities[0], role=MunicipalityRole.Role.OFFICIAL
+        )
+    assert not Municipality.objects.editable_by(user).exists()
+    assert not Municipality.objects.editable_by(None).exists()
+
+
+def test_superuser_edits_everything(cities):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    assert Municipality.objects.editable_by(admin).count() == 2
+
+
+def test_service_refuses_another_citys_milestone(cities, kozani_editor):
+    milestone = MilestoneFactory(municipality=cities[0])
+    with pytest.raises(PermissionDenied):
+        milestone_update_status(milestone=milestone, status="completed", acting_user=kozani_editor)
+    milestone.refresh_from_db()
+    assert milestone.status == "upcoming"
+
+
+class TestAdmin:
+    def test_lists_only_own_municipality(self, client, cities, kozani_editor):
+        palaio_faliro, kozani = cities
+        MilestoneFactory(municipality=palaio_faliro, title_en="Faliro office")
+        MilestoneFactory(municipality=kozani, title_en="Kozani plan")
+        client.force_login(kozani_editor)
+        html = client.get("/admin/missions/milestone/").content.decode()
+        assert "Kozani plan" in html and "Faliro office" not in html
+        html = client.get("/admin/missions/municipality/").content.decode()
+        assert "Kozani" in html and "Palaio Faliro" not in html
+        # The municipality filter offers only the editor's own city.
+        assert (
+            f"?municipality__id__exact={palaio_faliro.pk}"
+            not in client.get("/admin/missions/milestone/").content.decode()
+        )
+
+    def test_cannot_view_or_change_another_citys_objects(self, client, cities, kozani_editor):
+        palaio_faliro, _ = cities
+        milestone = MilestoneFactory(municipality=palaio_faliro, status="upcoming")
+        client.force_login(kozani_editor)
+        for url in (
+            f"/admin/missions/milestone/{milestone.pk}/change/",
+            f"/admin/missions/milestone/{milestone.pk}/history/",
+            f"/admin/missions/municipality/{palaio_faliro.pk}/change/",
+        ):
+            response = client.get(url)
+            assert response.status_code in (302, 403, 404), url
+            assert "Palaio Faliro" not in response.content.decode()
+        response = client.post(
+            f"/admin/missions/milestone/{milestone.pk}/change/",
+            {"status": "completed", "municipality": palaio_faliro.pk},
+        )
+        assert response.status_code in (302, 403, 404)
+        milestone.refresh_from_db()
+        assert milestone.status == "upcoming"
+
+    def test_bulk_action_touches_only_own_milestones(self, client, cities, kozani_editor):
+        palaio_faliro, kozani = cities
+        theirs = MilestoneFactory(municipality=palaio_faliro)
+        ours = MilestoneFactory(municipality=kozani)
+        client.force_login(kozani_editor)
+        client.post(
+            "/admin/missions/milestone/",
+            {"action": "mark_completed", "_selected_action": [theirs.pk, ours.pk]},
+        )
+        theirs.refresh_from_db()
+        ours.refresh_from_db()
+        assert ours.status == "completed"
+        assert theirs.status == "upcoming"
+        assert ours.history.first().history_user == kozani_editor
+
+    def test_editor_changes_own_milestone_with_history(self, client, cities, kozani_editor):
+        _, kozani = cities
+        milestone = MilestoneFactory(municipality=kozani, title_en="Kozani plan")
+        client.force_login(kozani_editor)
+        response = client.get(f"/admin/missions/milestone/{milestone.pk}/change/")
+        assert response.status_code == 200
+        data = {
+            "municipality": kozani.pk,
+            "date": "2025-01-01",
+            "date_precision": "month",
+            "status": "delayed",
+            "kind": "general",
+            "title_en": "Kozani plan",
+            "title_el": "Σχέδιο Κοζάνης",
+            "title_pl": "",
+            "description_en": "",
+            "description_el": "",
+            "description_pl": "",
+            "position": 0,
+        }
+        response = client.post(f"/admin/missions/milestone/{milestone.pk}/change/", data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        milestone.refresh_from_db()
+        assert milestone.status == "delayed" and milestone.title_el == "Σχέδιο Κοζάνης"
+        assert milestone.history.count() == 2
+        history = client.get(f"/admin/missions/milestone/{milestone.pk}/history/")
+        assert history.status_code == 200
+
+    def test_editor_cannot_pick_another_municipality(self, client, cities, kozani_editor):
+        palaio_faliro, kozani = cities
+        client.force_login(kozani_editor)
+        response = client.post(
+            "/admin/missions/milestone/add/",
+            {
+                "municipality": palaio_faliro.pk,
+                "date": "2025-01-01",
+                "date_precision": "month",
+                "status": "upcoming",
+                "kind": "general",
+                "title_en": "Sneaky",
+                "position": 0,
+            },
+        )
+        assert response.status_code == 200  # the form comes back with an error
+        assert not Milestone.objects.filter(title_en="Sneaky").exists()
+
+    def test_admin_filters_search_and_year(self, client, cities, kozani_editor):
+        import datetime
+
+        _, kozani = cities
+        MilestoneFactory(municipality=kozani, title_en="Old one", date=datetime.date(2021, 5, 1))
+        MilestoneFactory(
+            municipality=kozani,
+            title_en="New one",
+            date=datetime.date(2025, 5, 1),
+            status="completed",
+        )
+        client.force_login(kozani_editor)
+        html = client.get("/admin/missions/milestone/?year=2021").content.decode()
+        assert "Old one" in html and "New one" not in html
+        html = client.get("/admin/missions/milestone/?status__exact=completed").content.decode()
+        assert "New one" in html and "Old one" not in html
+        html = client.get("/admin/missions/milestone/?q=old").content.decode()
+        assert "Old one" in html and "New one" not in html
+
+    def test_export_contains_only_own_rows(self, client, cities, kozani_editor):
+        palaio_faliro, kozani = cities
+        MilestoneFactory(municipality=palaio_faliro, title_en="Faliro office")
+        MilestoneFactory(municipality=kozani, title_en="Kozani plan")
+        client.force_login(kozani_editor)
+        response = client.post(
+            "/admin/missions/milestone/export/",
+            {
+                "format": 0,
+                "resource": 0,
+                "export_items": [],
+                **{
+                    f"milestoneresource_{name}": "on"
+                    for name in ("municipality", "date", "status", "title_en")
+                },
+            },
+        )
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "Kozani plan" in body and "Faliro office" not in body
+
+    def test_admin_login_goes_through_allauth(self, client):
+        response = client.get("/admin/")
+        assert response.status_code == 302
+        assert "/admin/login/" in response["Location"]
+        response = client.get(response["Location"])
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
