@@ -232,13 +232,40 @@ def _status_action(status, label):
     return action
 
 
+class RepeatedTextFilter(admin.SimpleListFilter):
+    title = _("description")
+    parameter_name = "repeated_text"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Repeats another milestone's text"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(repeats_text=True)
+        return queryset
+
+
 @admin.register(Milestone)
 class MilestoneAdmin(
     ScopedAdminMixin, ScopedImportExportMixin, SimpleHistoryAdmin, TabbedTranslationAdmin
 ):
     resource_classes = [MilestoneResource]
-    list_display = ("title", "municipality", "date_label", "status", "kind", "updated_at")
-    list_filter = ("status", ("municipality", EditableMunicipalityFilter), YearListFilter, "kind")
+    list_display = (
+        "title",
+        "municipality",
+        "date_label",
+        "status",
+        "kind",
+        "text_check",
+        "updated_at",
+    )
+    list_filter = (
+        "status",
+        ("municipality", EditableMunicipalityFilter),
+        YearListFilter,
+        "kind",
+        RepeatedTextFilter,
+    )
     list_select_related = ("municipality",)
     search_fields = (
         "title_en",
@@ -272,9 +299,31 @@ class MilestoneAdmin(
         ]
     ]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_repeated_text()
+
     @admin.display(description=_("date"), ordering="date")
     def date_label(self, milestone):
         return milestone.date_display
+
+    @admin.display(description=_("text check"))
+    def text_check(self, milestone):
+        if milestone.repeats_text:
+            return _("Same description as another milestone")
+        return ""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        milestone = self.get_object(request, object_id)
+        if milestone is not None and request.method == "GET" and milestone.repeats_text:
+            messages.warning(
+                request,
+                _(
+                    "This milestone's description is the same as another milestone's of "
+                    "%(city)s. Was it copied by mistake?"
+                )
+                % {"city": milestone.municipality},
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         obj.date = Milestone.normalise_date(obj.date, obj.date_precision)

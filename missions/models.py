@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, ExpressionWrapper, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import formats
@@ -240,6 +240,26 @@ class MilestoneQuerySet(models.QuerySet):
 
     def public(self) -> MilestoneQuerySet:
         return self.filter(municipality__is_published=True)
+
+    def with_repeated_text(self) -> MilestoneQuerySet:
+        """Annotate ``repeats_text``: another milestone of the same city has this description in
+        some language — usually a copy-paste slip (as on Palaio Faliro's own page)."""
+        repeats = Q()
+        for language in ("en", "el", "pl"):
+            field = f"description_{language}"
+            repeats |= Q(
+                Exists(
+                    Milestone.objects.filter(
+                        municipality=OuterRef("municipality"), **{field: OuterRef(field)}
+                    )
+                    .exclude(pk=OuterRef("pk"))
+                    .exclude(**{field: ""})
+                    .exclude(**{f"{field}__isnull": True})
+                )
+            )
+        return self.annotate(
+            repeats_text=ExpressionWrapper(repeats, output_field=models.BooleanField())
+        )
 
 
 class Milestone(TimeStampedModel):

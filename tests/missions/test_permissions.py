@@ -221,3 +221,17 @@ class TestAdmin:
         response = client.get(response["Location"])
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
+
+
+def test_admin_flags_copied_descriptions(client, demo):
+    from missions.models import MunicipalityRole
+
+    editor = MunicipalityRole.objects.get(municipality__slug="palaio-faliro").user
+    client.force_login(editor)
+    html = client.get("/admin/missions/milestone/?repeated_text=yes").content.decode()
+    assert "A Climate Neutrality Office is set up" in html
+    assert "joins the EU Cities Mission&#x27;s Twin Cities programme" in html
+    assert "Work starts on the Action Plan" not in html
+    office = Milestone.objects.get(title_en="A Climate Neutrality Office is set up")
+    response = client.get(f"/admin/missions/milestone/{office.pk}/change/", follow=True)
+    assert "Was it copied by mistake?" in response.content.decode()
