@@ -223,3 +223,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# The admin's language tabs (modeltranslation) use jQuery UI, served from our own static files
+# because the CSP allows scripts from this site only.
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
