@@ -555,9 +555,21 @@ def _user(email: str, *, superuser: bool, report: DemoReport):
     return user
 
 
-@transaction.atomic
-def load_demo() -> DemoReport:
+def load_all() -> DemoReport:
+    """Every app's demo data, in the order of ``settings.PORTAL_DEMO_LOADERS``."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
     report = DemoReport()
+    with transaction.atomic():
+        for loader in settings.PORTAL_DEMO_LOADERS:
+            import_string(loader)(report)
+    return report
+
+
+@transaction.atomic
+def load_demo(report: DemoReport | None = None) -> DemoReport:
+    report = report or DemoReport()
     eu = _upsert(Mission, *_split(EU_MISSION, "slug"), report)
     greek = _upsert(Mission, *_split(GREEK_MISSION, "slug"), report)
     programme = _upsert(

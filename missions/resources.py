@@ -133,6 +133,44 @@ class NaturalKeyWidget(widgets.Widget):
         return str(getattr(value, self.lookup.split("__")[0]))
 
 
+class WholeNumberWidget(widgets.Widget):
+    """A whole number (or empty), with a clear error; spreadsheets may send 12.0."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value})
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        text = _text(value)
+        if not text:
+            return None
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": text}) from None
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class DecimalNumberWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        from decimal import Decimal, InvalidOperation
+
+        text = _text(value)
+        if not text:
+            return None
+        try:
+            return Decimal(text.replace(",", "."))
+        except InvalidOperation:
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": text}) from None
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
 class OptionalDateWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, datetime.datetime):
@@ -289,13 +327,13 @@ class MunicipalityResource(ScopedResource):
     name_pl = fields.Field(attribute="name_pl", column_name="name_pl")
     country = fields.Field(attribute="country", column_name="country", widget=CountryWidget())
     population = fields.Field(
-        attribute="population", column_name="population", widget=widgets.IntegerWidget()
+        attribute="population", column_name="population", widget=WholeNumberWidget()
     )
     latitude = fields.Field(
-        attribute="latitude", column_name="latitude", widget=widgets.DecimalWidget()
+        attribute="latitude", column_name="latitude", widget=DecimalNumberWidget()
     )
     longitude = fields.Field(
-        attribute="longitude", column_name="longitude", widget=widgets.DecimalWidget()
+        attribute="longitude", column_name="longitude", widget=DecimalNumberWidget()
     )
 
     class Meta:

@@ -8,11 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from . import selectors
+from .caching import cache_public_page
 from .forms import DirectoryFilterForm
 from .models import Milestone, Mission, Municipality
 
 
 @require_safe
+@cache_public_page
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -55,6 +57,7 @@ def request_page_size() -> int:
 
 
 @require_safe
+@cache_public_page
 def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = selectors.municipality_for_page(user=request.user, slug=slug)
     milestones = list(municipality.milestones.all())
@@ -71,6 +74,7 @@ def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@cache_public_page
 def twinning_list(request: HttpRequest) -> HttpResponse:
     twinnings = list(selectors.twinnings_for_public())
     programmes: dict = {}
@@ -81,6 +85,7 @@ def twinning_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cache_public_page
 def network_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "missions/network_list.html", {"networks": selectors.networks_for_public()}
@@ -88,6 +93,7 @@ def network_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cache_public_page
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request, "missions/network_detail.html", {"network": selectors.network_for_page(slug=slug)}

@@ -1,7 +1,16 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
-from missions.demo import load_demo
+from missions.demo import load_all
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request through LocaleMiddleware leaves its language active in the thread.
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
@@ -15,4 +24,4 @@ def _clear_cache():
 @pytest.fixture
 def demo(db):
     """The demo data set built from the source pages."""
-    return load_demo()
+    return load_all()

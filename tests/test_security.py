@@ -9,6 +9,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_manage(*args, env_extra, unset=()):
+    # The browser tests allow Django's ORM inside Playwright's event loop; not here.
+    unset = (*unset, "DJANGO_ALLOW_ASYNC_UNSAFE")
     env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(env_extra)
     return subprocess.run(

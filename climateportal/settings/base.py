@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "climateportal",
     "accounts",
     "missions",
+    "consultations",
 ]
 
 MIDDLEWARE = [
@@ -227,3 +228,12 @@ LOGGING = {
 # The admin's language tabs (modeltranslation) use jQuery UI, served from our own static files
 # because the CSP allows scripts from this site only.
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
+
+# Consultations: at most N submissions per IP address (kept as a salted hash) per window (s).
+CONSULTATION_SUBMISSION_RATE = (
+    int(os.environ.get("CONSULTATION_RATE_LIMIT", "20")),
+    int(os.environ.get("CONSULTATION_RATE_WINDOW", "600")),
+)
+
+# Demo data loaders run by `manage.py load_demo`, in dependency order.
+PORTAL_DEMO_LOADERS = ["missions.demo.load_demo", "consultations.demo.load_demo"]

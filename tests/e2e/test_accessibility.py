@@ -10,8 +10,6 @@ policy enforced and fails if anything (inline script or style) is blocked.
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import AXE_PATH
-
 pytestmark = pytest.mark.e2e
 
 LANGUAGES = ["en", "el", "pl"]
@@ -22,6 +20,9 @@ PAGES = [
     "twinning/",
     "networks/",
     "networks/ilektron/",
+    "consultations/",
+    "consultations/palaio-faliro-climate-neutrality/",
+    "consultations/palaio-faliro-climate-neutrality/results/",
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -37,13 +38,6 @@ AXE_RUN = """(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})
             summary: n.failureSummary,
         })),
     })))"""
-
-
-@pytest.fixture(scope="session")
-def axe_path():
-    if not AXE_PATH.exists():
-        pytest.fail(f"{AXE_PATH} is missing: run `npm ci` in the project root")
-    return str(AXE_PATH)
 
 
 @pytest.fixture

@@ -383,3 +383,12 @@ class TestAdminImport:
         )
         assert response.status_code == 200
         assert "not UTF-8 encoded" in response.content.decode()
+
+
+def test_bad_numbers_name_row_and_column(tmp_path):
+    content = "name,country,population,latitude\nKozani,GR,many,40.3\nVeria,GR,66000,north\n"
+    ok, out, err = run_command("municipalities", write(tmp_path, "n.csv", content))
+    assert not ok
+    assert "row 1, column “population”: “many” is not a whole number." in err
+    assert "row 2, column “latitude”: “north” is not a number." in err
+    assert Municipality.objects.count() == 0

@@ -209,3 +209,32 @@ def test_status_change_shows_on_public_page(client, demo):
     milestone.status = Milestone.Status.COMPLETED
     milestone.save(update_fields=["status"])
     assert "4 of 5 completed" in client.get("/en/cities/palaio-faliro/").content.decode()
+
+
+class TestPageCache:
+    def test_anonymous_pages_come_from_the_cache_until_content_changes(self, client, demo):
+        url = "/en/cities/palaio-faliro/"
+        first = client.get(url).content
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).content == first
+        assert len(queries) == 0
+        milestone = Milestone.objects.get(title_en__startswith="Work starts on the Action Plan")
+        milestone.status = Milestone.Status.COMPLETED
+        milestone.save(update_fields=["status"])
+        assert "4 of 5 completed" in client.get(url).content.decode()
+
+    def test_signed_in_users_get_fresh_pages(self, client, demo):
+        from tests.factories import UserFactory
+
+        client.get("/en/")
+        client.force_login(UserFactory())
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get("/en/").content.decode()
+        assert len(queries) > 0
+        assert "Sign out" in html
+
+    def test_language_links_point_to_the_same_page(self, client, demo):
+        html = client.get("/el/cities/palaio-faliro/").content.decode()
+        assert 'href="/en/cities/palaio-faliro/" hreflang="en"' in html
+        assert 'href="/pl/cities/palaio-faliro/" hreflang="pl"' in html
+        assert "csrfmiddlewaretoken" not in html  # nothing per-visitor in a cached page

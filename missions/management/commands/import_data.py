@@ -4,7 +4,12 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from missions.importing import ImportFileError, dataset_from_path, run_import
+from missions.importing import (
+    ImportFileError,
+    dataset_from_path,
+    report_to_command,
+    run_import,
+)
 from missions.resources import RESOURCES
 
 
@@ -38,26 +43,4 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: {error}") from error
 
         summary = run_import(kind=kind, dataset=dataset, user=user, dry_run=dry_run)
-        self.stdout.write(
-            _(
-                "%(kind)s: %(new)d new, %(updated)d updated, %(unchanged)d unchanged, "
-                "%(errors)d with errors"
-            )
-            % {
-                "kind": kind,
-                "new": summary.new,
-                "updated": summary.updated,
-                "unchanged": summary.unchanged,
-                "errors": summary.error_count,
-            }
-        )
-        for message in summary.file_errors:
-            self.stderr.write(f"{file}: {message}")
-        for error in summary.errors:
-            self.stderr.write(f"{file}: {error}")
-        if not summary.ok:
-            raise CommandError(_("Nothing was written: fix the errors above and import again."))
-        if dry_run:
-            self.stdout.write(_("Dry run: nothing was written."))
-        else:
-            self.stdout.write(self.style.SUCCESS(_("Import complete.")))
+        report_to_command(self, kind=kind, file=file, summary=summary, dry_run=dry_run)

@@ -1,13 +1,13 @@
 from django.core.management.base import BaseCommand
 
-from missions.demo import load_demo
+from missions.demo import load_all
 
 
 class Command(BaseCommand):
     help = "Load the demo cities, milestones, twinnings and networks (safe to run again)."
 
     def handle(self, *args, **options):
-        report = load_demo()
+        report = load_all()
         if report.created:
             self.stdout.write(f"Created {len(report.created)} objects.")
         else:

@@ -1,0 +1,256 @@
+"""Staff build consultations here, scoped by the municipalities they edit for."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+
+from missions.admin import ScopedAdminMixin
+from missions.importing import ImportFileError, dataset_from_bytes, run_resource_import
+from missions.models import Municipality
+
+from . import exports, services
+from .forms import ResponseForm
+from .models import Consultation, Option, Question
+from .resources import QuestionResource
+
+
+class StaffInlineMixin:
+    # The parent admin has already limited the consultation to the user's municipalities.
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
+class QuestionInline(StaffInlineMixin, TranslationTabularInline):
+    model = Question
+    extra = 0
+    fields = ("order", "text", "kind", "required", "topic", "max_choices")
+    show_change_link = True
+
+
+class OptionInline(StaffInlineMixin, TranslationTabularInline):
+    model = Option
+    extra = 2
+    fields = ("order", "text")
+
+
+class QuestionImportForm(forms.Form):
+    import_file = forms.FileField(
+        label=_("Questionnaire file"),
+        help_text=_(
+            "CSV (UTF-8), XLSX or JSON with the columns order, text, type, options "
+            "(separated by |) and required."
+        ),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Only check the file (dry run)"), required=False, initial=True
+    )
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(ScopedAdminMixin, TabbedTranslationAdmin):
+    list_display = (
+        "title",
+        "municipality",
+        "opens_at",
+        "closes_at",
+        "mode",
+        "results_visibility",
+        "is_published",
+        "response_count",
+    )
+    list_filter = ("is_published", "mode", "results_visibility", "municipality")
+    search_fields = ("title_en", "title_el", "title_pl", "slug")
+    prepopulated_fields = {"slug": ("title_en",)}
+    inlines = [QuestionInline]
+    actions = ["duplicate", "close_now"]
+    fieldsets = (
+        (None, {"fields": ("municipality", "title", "slug", "description", "audience", "topics")}),
+        (
+            _("When and how"),
+            {"fields": ("opens_at", "closes_at", "mode", "results_visibility", "is_published")},
+        ),
+    )
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(num_responses=Count("responses"))
+
+    @admin.display(description=_("responses"), ordering="num_responses")
+    def response_count(self, consultation):
+        return consultation.num_responses
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:pk>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="consultations_consultation_preview",
+            ),
+            path(
+                "<int:pk>/import-questions/",
+                self.admin_site.admin_view(self.import_questions_view),
+                name="consultations_consultation_import_questions",
+            ),
+            path(
+                "<int:pk>/export/<str:file_format>/",
+                self.admin_site.admin_view(self.export_view),
+                name="consultations_consultation_export",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def _get_editable(self, request, pk) -> Consultation:
+        return get_object_or_404(
+            Consultation.objects.editable_by(request.user).prefetch_related("questions__options"),
+            pk=pk,
+        )
+
+    def preview_view(self, request, pk):
+        consultation = self._get_editable(request, pk)
+        questions = list(consultation.questions.all())
+        form = ResponseForm(questions=questions)
+        return TemplateResponse(
+            request,
+            "consultations/detail.html",
+            {
+                "consultation": consultation,
+                "state": "open",
+                "form": form,
+                "preview": True,
+            },
+        )
+
+    def import_questions_view(self, request, pk):
+        consultation = self._get_editable(request, pk)
+        form = QuestionImportForm(request.POST or None, request.FILES or None)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "consultation": consultation,
+            "form": form,
+            "title": _("Import questions"),
+        }
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["import_file"]
+            extension = upload.name.rsplit(".", 1)[-1].lower()
+            try:
+                dataset = dataset_from_bytes(upload.read(), file_format=extension)
+            except ImportFileError as error:
+                form.add_error("import_file", str(error))
+            else:
+                summary = run_resource_import(
+                    resource=QuestionResource(consultation=consultation, user=request.user),
+                    dataset=dataset,
+                    dry_run=form.cleaned_data["dry_run"],
+                )
+                context.update(
+                    summary=summary,
+                    rows=list(enumerate(dataset.dict, start=1)),
+                    headers=dataset.headers,
+                )
+                if summary.written:
+                    messages.success(request, _("The questions were imported."))
+                    return redirect("admin:consultations_consultation_change", consultation.pk)
+        return TemplateResponse(request, "admin/consultations/import_questions.html", context)
+
+    def export_view(self, request, pk, file_format):
+        consultation = self._get_editable(request, pk)
+        if file_format not in ("csv", "xlsx"):
+            raise PermissionDenied
+        content, content_type = exports.responses_export(
+            consultation=consultation, file_format=file_format
+        )
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="{consultation.slug}-responses.{file_format}"'
+        )
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if object_id:
+            extra_context["consultation_links"] = [
+                (
+                    reverse("admin:consultations_consultation_preview", args=[object_id]),
+                    _("Preview the form"),
+                ),
+                (
+                    reverse("admin:consultations_consultation_import_questions", args=[object_id]),
+                    _("Import questions"),
+                ),
+                (
+                    reverse("admin:consultations_consultation_export", args=[object_id, "csv"]),
+                    _("Export responses (CSV)"),
+                ),
+                (
+                    reverse("admin:consultations_consultation_export", args=[object_id, "xlsx"]),
+                    _("Export responses (XLSX)"),
+                ),
+            ]
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description=_("Duplicate (as an unpublished copy)"))
+    def duplicate(self, request, queryset):
+        copies = [
+            services.consultation_duplicate(consultation=consultation, acting_user=request.user)
+            for consultation in queryset.editable_by(request.user)
+        ]
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d consultation duplicated.",
+                "%(count)d consultations duplicated.",
+                len(copies),
+            )
+            % {"count": len(copies)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Close now"))
+    def close_now(self, request, queryset):
+        count = 0
+        for consultation in queryset.editable_by(request.user):
+            services.consultation_close(consultation=consultation, acting_user=request.user)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d consultation closed.", "%(count)d consultations closed.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Municipality:
+            kwargs["queryset"] = Municipality.objects.editable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Question)
+class QuestionAdmin(ScopedAdminMixin, TabbedTranslationAdmin):
+    list_display = ("text", "consultation", "order", "kind", "required")
+    list_filter = ("kind", "required")
+    search_fields = ("text_en", "text_el", "text_pl")
+    inlines = [OptionInline]
+
+    def scope(self, queryset, request):
+        return queryset.filter(consultation__in=Consultation.objects.editable_by(request.user))
+
+    def has_module_permission(self, request):
+        return False  # edited from its consultation
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "consultation":
+            kwargs["queryset"] = Consultation.objects.editable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

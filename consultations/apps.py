@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsultationsConfig(AppConfig):
+    name = "consultations"
+    verbose_name = _("Consultations")
+
+    def ready(self) -> None:
+        from missions.caching import connect_invalidation
+
+        connect_invalidation(self.label)

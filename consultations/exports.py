@@ -1,0 +1,62 @@
+"""Responses as a spreadsheet for staff: one row per response, one column per question."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import tablib
+from django.utils.translation import gettext as _
+
+from .models import Answer, Consultation
+
+# A cell starting with one of these would run as a formula in a spreadsheet program.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def escape_cell(value):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def responses_dataset(*, consultation: Consultation) -> tablib.Dataset:
+    questions = list(consultation.questions.order_by("order"))
+    option_text = {
+        option.pk: option.text for question in questions for option in question.options.all()
+    }
+    values: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    answers = Answer.objects.filter(question__consultation=consultation).values_list(
+        "response_id", "question_id", "option_id", "number", "text"
+    )
+    for response_id, question_id, option_id, number, text in answers.iterator(chunk_size=5000):
+        if option_id is not None:
+            value = option_text.get(option_id, "")
+        elif number is not None:
+            value = format(number.normalize(), "f")
+        else:
+            value = text
+        values[response_id][question_id].append(value)
+
+    headers = [_("response"), _("submitted at")] + [
+        f"{question.order}. {question.text}" for question in questions
+    ]
+    dataset = tablib.Dataset(headers=[escape_cell(header) for header in headers])
+    for response_id, submitted_at in consultation.responses.order_by(
+        "submitted_at", "pk"
+    ).values_list("pk", "submitted_at"):
+        answers_of = values.get(response_id, {})
+        dataset.append(
+            [response_id, submitted_at.isoformat(timespec="seconds")]
+            + [escape_cell(" | ".join(answers_of.get(q.pk, []))) for q in questions]
+        )
+    return dataset
+
+
+def responses_export(*, consultation: Consultation, file_format: str) -> tuple[bytes, str]:
+    dataset = responses_dataset(consultation=consultation)
+    if file_format == "xlsx":
+        return (
+            dataset.export("xlsx"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    return ("\ufeff" + dataset.export("csv")).encode("utf-8"), "text/csv; charset=utf-8"

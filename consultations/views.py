@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.cache import cache
+from django.core.signing import BadSignature
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from . import selectors, services
+from .charts import Bar, bar_chart, column_chart
+from .forms import ResponseForm
+from .models import Consultation
+
+PARTICIPANT_COOKIE = "cp_participant"
+COOKIE_SALT = "consultations.participant"
+
+
+def _participant_token(request: HttpRequest) -> str | None:
+    try:
+        return request.get_signed_cookie(PARTICIPANT_COOKIE, salt=COOKIE_SALT)
+    except (KeyError, BadSignature):
+        return None
+
+
+def _participant_key(request: HttpRequest, consultation: Consultation) -> str | None:
+    if consultation.mode == Consultation.Mode.IDENTIFIED:
+        if request.user.is_authenticated:
+            return services.participant_key_for_user(request.user)
+        return None
+    token = _participant_token(request)
+    return services.participant_key_for_token(token) if token else None
+
+
+def _has_verified_email(user) -> bool:
+    return user.is_authenticated and EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _rate_limited(request: HttpRequest, consultation: Consultation) -> bool:
+    """A per-IP budget of submissions, counted in the cache under a salted hash of the IP."""
+    limit, window = settings.CONSULTATION_SUBMISSION_RATE
+    key = f"consultation-rate:{consultation.pk}:{services.ip_fingerprint(_client_ip(request))}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count > limit
+
+
+@require_safe
+def consultation_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "consultations/list.html", {"groups": selectors.consultations_for_public()}
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = selectors.consultation_with_questions(user=request.user, slug=slug)
+    questions = list(consultation.questions.all())
+    state = consultation.state()
+    participant_key = _participant_key(request, consultation)
+    context = {
+        "consultation": consultation,
+        "state": state,
+        "results_visible": selectors.results_visible(consultation=consultation, user=request.user),
+    }
+    needs_account = consultation.mode == Consultation.Mode.IDENTIFIED and not _has_verified_email(
+        request.user
+    )
+    if state != "open" or needs_account:
+        context["needs_account"] = needs_account and state == "open"
+        status = 403 if request.method == "POST" else 200
+        return render(request, "consultations/detail.html", context, status=status)
+    if services.has_answered(consultation=consultation, participant_key=participant_key):
+        context["already_answered"] = True
+        return render(
+            request,
+            "consultations/detail.html",
+            context,
+            status=409 if request.method == "POST" else 200,
+        )
+
+    form = ResponseForm(request.POST or None, questions=questions)
+    if request.method == "POST":
+        if form.is_bot:
+            # Bots get the thank-you page and store nothing.
+            return redirect("consultations:thanks", slug=consultation.slug)
+        if _rate_limited(request, consultation):
+            context["form"] = form
+            context["rate_limited"] = True
+            return render(request, "consultations/detail.html", context, status=429)
+        if form.is_valid():
+            token = None
+            if consultation.mode == Consultation.Mode.ANONYMOUS and participant_key is None:
+                token = services.new_participant_token()
+                participant_key = services.participant_key_for_token(token)
+            try:
+                services.response_submit(
+                    consultation=consultation,
+                    participant_key=participant_key,
+                    answers=form.answer_values(),
+                    user=request.user if request.user.is_authenticated else None,
+                )
+            except services.AlreadyAnswered:
+                context["already_answered"] = True
+                return render(request, "consultations/detail.html", context, status=409)
+            except services.ConsultationNotOpen:
+                context["state"] = consultation.state()
+                return render(request, "consultations/detail.html", context, status=403)
+            response = redirect("consultations:thanks", slug=consultation.slug)
+            if token:
+                response.set_signed_cookie(
+                    PARTICIPANT_COOKIE,
+                    token,
+                    salt=COOKIE_SALT,
+                    max_age=60 * 60 * 24 * 365 * 2,
+                    httponly=True,
+                    samesite="Lax",
+                    secure=request.is_secure(),
+                )
+            return response
+    context["form"] = form
+    return render(
+        request,
+        "consultations/detail.html",
+        context,
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_safe
+def consultation_thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = selectors.consultation_with_questions(user=request.user, slug=slug)
+    return render(
+        request,
+        "consultations/thanks.html",
+        {
+            "consultation": consultation,
+            "results_visible": selectors.results_visible(
+                consultation=consultation, user=request.user
+            ),
+        },
+    )
+
+
+def chart_for(result) -> str:
+    bars = [
+        Bar(option.label, option.count, f"{option.count} ({option.percent:g}%)")
+        for option in result.options
+    ]
+    return bar_chart(
+        bars,
+        title=result.question.text,
+        description=_("%(count)d people answered this question.") % {"count": result.respondents},
+        chart_id=f"chart-q{result.question.pk}",
+    )
+
+
+@require_safe
+def consultation_results(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = selectors.consultation_with_questions(user=request.user, slug=slug)
+    if not selectors.results_visible(consultation=consultation, user=request.user):
+        return render(
+            request, "consultations/results_hidden.html", {"consultation": consultation}, status=403
+        )
+    is_staff = Consultation.objects.editable_by(request.user).filter(pk=consultation.pk).exists()
+    results = selectors.consultation_results(consultation=consultation, include_texts=is_staff)
+    for result in results.questions:
+        if result.options:
+            result.chart = chart_for(result)
+    timeline = (
+        column_chart(
+            results.per_day,
+            title=_("Responses per day"),
+            description=_("%(count)d responses in all.") % {"count": results.responses},
+        )
+        if results.per_day
+        else ""
+    )
+    return render(
+        request,
+        "consultations/results.html",
+        {
+            "consultation": consultation,
+            "results": results,
+            "timeline": timeline,
+            "is_staff": is_staff,
+        },
+    )

@@ -1,0 +1,84 @@
+"""Whole-page caching of public pages for anonymous visitors.
+
+Every public page depends on content that staff edit rarely, so pages are cached under a
+*content version*: any save or delete of a portal model bumps it, and every cached page is
+then stale at once (correct and simple; edits are rare compared with reads). Signed-in users
+always get a fresh render, since their pages may differ (previews, staff links).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.apps import apps
+from django.contrib import messages
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+
+VERSION_KEY = "portal:content-version"
+# Short enough that what depends on the clock (a consultation opening) is soon current.
+PAGE_TIMEOUT = 5 * 60
+
+
+def content_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY) or 1
+    return version
+
+
+def bump_content_version(**kwargs) -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, timeout=None)
+
+
+def connect_invalidation(app_label: str) -> None:
+    """Bump the content version whenever any model of ``app_label`` is saved or deleted."""
+    for model in apps.get_app_config(app_label).get_models():
+        post_save.connect(
+            bump_content_version,
+            sender=model,
+            weak=False,
+            dispatch_uid=f"content-version-save-{model._meta.label}",
+        )
+        post_delete.connect(
+            bump_content_version,
+            sender=model,
+            weak=False,
+            dispatch_uid=f"content-version-delete-{model._meta.label}",
+        )
+
+
+def cache_public_page(view: Callable) -> Callable:
+    """Serve anonymous GETs of ``view`` from the cache, keyed by path, query and language."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if (
+            request.method not in ("GET", "HEAD")
+            or request.user.is_authenticated
+            or len(messages.get_messages(request))  # one-off messages are never cached
+        ):
+            return view(request, *args, **kwargs)
+        key = f"page:{content_version()}:{get_language()}:{request.get_full_path()}"
+        cached = cache.get(key)
+        if cached is not None:
+            content, content_type = cached
+            response = HttpResponse(content, content_type=content_type)
+        else:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not getattr(response, "streaming", False):
+                if hasattr(response, "render") and callable(response.render):
+                    response.render()
+                cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+    return wrapped
