@@ -14,6 +14,7 @@ from functools import wraps
 from django.apps import apps
 from django.contrib import messages
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
@@ -32,11 +33,26 @@ def content_version() -> int:
     return version
 
 
-def bump_content_version(**kwargs) -> None:
+def _increment() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, 2, timeout=None)
+
+
+def _increment_on_commit() -> None:
+    _increment()
+
+
+def bump_content_version(**kwargs) -> None:
+    """Make every cached page stale: now, and again when the transaction commits (a page
+    rendered in between from not-yet-committed data must not outlive the commit)."""
+    _increment()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and not any(
+        entry[1] is _increment_on_commit for entry in connection.run_on_commit
+    ):
+        transaction.on_commit(_increment_on_commit)
 
 
 def connect_invalidation(app_label: str) -> None:

@@ -7,6 +7,7 @@ command line, who may change everything.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import re
 
@@ -14,11 +15,14 @@ from anyascii import anyascii
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_countries import countries
 from import_export import fields, resources, widgets
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from .caching import bump_content_version
 from .models import (
     Membership,
     Milestone,
@@ -112,6 +116,8 @@ class NaturalKeyWidget(widgets.Widget):
         self.lookup = lookup
         self.label = label
         self.required = required
+        # Each resource gets its own copy of its fields, so this cache lasts one import.
+        self._cache: dict[str, models.Model] = {}
         super().__init__(**kwargs)
 
     def clean(self, value, row=None, **kwargs):
@@ -120,12 +126,14 @@ class NaturalKeyWidget(widgets.Widget):
             if not self.required:
                 return None
             raise ValueError(_("A %(label)s is required.") % {"label": self.label})
-        try:
-            return self.model._default_manager.get(**{self.lookup: text})
-        except self.model.DoesNotExist:
-            raise ValueError(
-                _("No %(label)s “%(value)s” is known.") % {"label": self.label, "value": text}
-            ) from None
+        if text not in self._cache:
+            try:
+                self._cache[text] = self.model._default_manager.get(**{self.lookup: text})
+            except self.model.DoesNotExist:
+                raise ValueError(
+                    _("No %(label)s “%(value)s” is known.") % {"label": self.label, "value": text}
+                ) from None
+        return self._cache[text]
 
     def render(self, value, obj=None, **kwargs):
         if value is None:
@@ -256,9 +264,22 @@ class ScopedResource(resources.ModelResource):
 
     required_columns: tuple[str, ...] = ()
 
-    def __init__(self, *, user=None, **kwargs):
+    def __init__(self, *, user=None, html_diff: bool = True, **kwargs):
         self.user = user
         super().__init__(**kwargs)
+        if not html_diff:
+            # The command line shows counts and errors, not the admin's coloured diff.
+            self._meta = copy.copy(self._meta)
+            self._meta.skip_html_diff = True
+            self._meta.skip_diff = self.supports_skipping_diff
+
+    # Resources that compare rows themselves (see MilestoneResource.skip_row) can skip
+    # import-export's per-row copies and diffs.
+    supports_skipping_diff = False
+
+    @property
+    def history_user(self):
+        return self.user if self.user is not None and self.user.is_authenticated else None
 
     @classmethod
     def field_from_django_field(cls, field_name, django_field, readonly):
@@ -299,6 +320,12 @@ class ScopedResource(resources.ModelResource):
                 % {"missing": ", ".join(missing), "found": ", ".join(headers) or "—"}
             )
         super().before_import(dataset, **kwargs)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if not kwargs.get("dry_run"):
+            # Bulk writes send no save signals; cached pages must still go stale.
+            bump_content_version()
 
     def before_import_row(self, row, **kwargs):
         # Cells may arrive with surrounding blanks from spreadsheets; names must match exactly.
@@ -390,6 +417,7 @@ class MunicipalityResource(ScopedResource):
 
 class MilestoneResource(ScopedResource):
     required_columns = ("municipality", "date", "title_en", "status")
+    supports_skipping_diff = True
 
     municipality = fields.Field(
         attribute="municipality",
@@ -426,17 +454,116 @@ class MilestoneResource(ScopedResource):
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
+        # Rows are validated one by one, then written in batches with their history.
+        use_bulk = True
+        batch_size = 1000
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        # One query for every milestone the file may touch, instead of one per row.
+        slugs = {_text(slug) for slug in dataset["municipality"]}
+        self._existing = {
+            (milestone.municipality.slug, milestone.title_en.lower()): milestone
+            for milestone in Milestone.objects.filter(municipality__slug__in=slugs).select_related(
+                "municipality"
+            )
+        }
+        self._rows_by_key: dict[tuple[str, str], int] = {}
+
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        self._row_number = kwargs.get("row_number")
 
     def get_instance(self, instance_loader, row):
         title = _text(row.get("title_en"))
         slug = _text(row.get("municipality"))
         if not title or not slug:
             return None
-        return (
-            Milestone.objects.annotate(lower_title=Lower("title_en"))
-            .filter(municipality__slug=slug, lower_title=title.lower())
-            .first()
-        )
+        key = (slug, title.lower())
+        first = self._rows_by_key.setdefault(key, self._row_number)
+        if first != self._row_number:
+            raise ValidationError(
+                {"title_en": _("Row %(row)s of this file already has this title.") % {"row": first}}
+            )
+        return self._existing.get(key)
+
+    COMPARED_FIELDS = (
+        "municipality_id",
+        "date",
+        "date_precision",
+        "status",
+        "kind",
+        "position",
+        "title_en",
+        "title_el",
+        "title_pl",
+        "description_en",
+        "description_el",
+        "description_pl",
+    )
+
+    def _values(self, milestone) -> tuple:
+        return tuple(getattr(milestone, name) for name in self.COMPARED_FIELDS)
+
+    def after_init_instance(self, instance, new, row=None, **kwargs):
+        super().after_init_instance(instance, new, row, **kwargs)
+        # What the row is compared with to report it unchanged (works without import-export's
+        # per-row deep copies, which the command line skips).
+        instance._imported_from = None if new else self._values(instance)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors or instance.pk is None:
+            return False
+        return instance._imported_from == self._values(instance)
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if self.create_instances and (using_transactions or not dry_run):
+            try:
+                bulk_create_with_history(
+                    self.create_instances,
+                    Milestone,
+                    batch_size=batch_size,
+                    default_user=self.history_user,
+                )
+            except Exception as error:
+                self.handle_import_error(result, error, raise_errors)
+            finally:
+                self.create_instances.clear()
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if self.update_instances and (using_transactions or not dry_run):
+            try:
+                bulk_update_with_history(
+                    self.update_instances,
+                    Milestone,
+                    fields=[name for name in self.COMPARED_FIELDS if name != "municipality_id"]
+                    + ["updated_at"],
+                    batch_size=batch_size,
+                    default_user=self.history_user,
+                )
+            except Exception as error:
+                self.handle_import_error(result, error, raise_errors)
+            finally:
+                self.update_instances.clear()
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        instance.updated_at = timezone.now()
+        super().save_instance(instance, is_create, row, **kwargs)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # Field validation only: uniqueness was checked against the preloaded titles above,
+        # and the database's constraints (checked again on every insert) back up the rest.
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(
+                exclude=[*errors.keys(), "municipality"],  # resolved above, no query needed
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def import_instance(self, instance, row, **kwargs):
         if instance.pk is not None:
@@ -444,15 +571,6 @@ class MilestoneResource(ScopedResource):
             self.check_municipality(instance.municipality, "municipality")
         super().import_instance(instance, row, **kwargs)
         self.check_municipality(instance.municipality, "municipality")
-
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        if (
-            original is not None
-            and original.pk
-            and (instance.date, instance.date_precision) != (original.date, original.date_precision)
-        ):
-            return False
-        return super().skip_row(instance, original, row, import_validation_errors)
 
     def dehydrate_municipality(self, milestone):
         return milestone.municipality.slug

@@ -212,15 +212,35 @@ def test_status_change_shows_on_public_page(client, demo):
 
 
 class TestPageCache:
-    def test_anonymous_pages_come_from_the_cache_until_content_changes(self, client, demo):
+    def test_anonymous_pages_come_from_the_cache_until_content_changes(
+        self, client, demo, django_capture_on_commit_callbacks
+    ):
         url = "/en/cities/palaio-faliro/"
         first = client.get(url).content
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).content == first
         assert len(queries) == 0
         milestone = Milestone.objects.get(title_en__startswith="Work starts on the Action Plan")
-        milestone.status = Milestone.Status.COMPLETED
-        milestone.save(update_fields=["status"])
+        with django_capture_on_commit_callbacks(execute=True):  # the edit's commit
+            milestone.status = Milestone.Status.COMPLETED
+            milestone.save(update_fields=["status"])
+        assert "4 of 5 completed" in client.get(url).content.decode()
+
+    def test_an_import_makes_cached_pages_stale(
+        self, client, demo, tmp_path, django_capture_on_commit_callbacks
+    ):
+        from missions.importing import dataset_from_bytes, run_import
+
+        url = "/en/cities/palaio-faliro/"
+        assert "3 of 5 completed" in client.get(url).content.decode()
+        dataset = dataset_from_bytes(
+            b"municipality,date,status,title_en\n"
+            b'palaio-faliro,2025-01,completed,"Work starts on the Action Plan, the Investment '
+            b'Plan and the Commitment Plan for climate neutrality"\n',
+            file_format="csv",
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            assert run_import(kind="milestones", dataset=dataset).updated == 1
         assert "4 of 5 completed" in client.get(url).content.decode()
 
     def test_signed_in_users_get_fresh_pages(self, client, demo):
