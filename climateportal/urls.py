@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     # Under the language prefix, so the switcher can translate the page's own URL.
     path("i18n/setlang/", set_language, name="set_language"),
     path("consultations/", include("consultations.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("missions.urls")),
     prefix_default_language=True,
 )

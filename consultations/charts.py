@@ -18,6 +18,7 @@ class Bar:
     label: str
     value: float
     display: str  # what is printed next to the bar, e.g. "42 (35%)"
+    colour: str = ""  # a colour that means something (a status); else the palette's next
 
 
 def _attr(value) -> str:
@@ -55,7 +56,7 @@ def bar_chart(
         y = top + index * (bar_height + gap)
         length = 0 if bar.value <= 0 else max(2.0, plot_width * bar.value / largest)
         label = bar.label if len(bar.label) <= 34 else bar.label[:33] + "…"
-        colour = PALETTE[index % len(PALETTE)]
+        colour = bar.colour or PALETTE[index % len(PALETTE)]
         parts.append(
             f'<text x="{label_width - 8}" y="{y + bar_height * 0.68:.1f}" text-anchor="end" '
             f'fill="#1c2421">{escape(label)}</text>'

@@ -64,6 +64,17 @@ class MunicipalityQuerySet(models.QuerySet):
             ).values("municipality_id")
         )
 
+    def with_role_for(self, user: User | None) -> MunicipalityQuerySet:
+        """The municipalities ``user`` acts for in any role (editor or official): who may
+        request and read its progress reports. Superusers act for all."""
+        if _is_anonymous(user):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            pk__in=MunicipalityRole.objects.filter(user=user).values("municipality_id")
+        )
+
     def visible_to(self, user: User | None) -> MunicipalityQuerySet:
         """Published municipalities, plus unpublished ones the user may edit (preview)."""
         return self.filter(Q(is_published=True) | Q(pk__in=self.editable_by(user).values("pk")))

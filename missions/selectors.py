@@ -76,15 +76,21 @@ def municipality_directory(
     return cities.order_by("name")
 
 
-def municipality_for_page(*, user, slug: str) -> Municipality:
-    """The city page's municipality with everything the page shows, in a fixed number of queries."""
+def municipality_for_page(*, user, slug: str, include_unpublished: bool = False
+                          ) -> Municipality:
+    """The city page's municipality with everything the page shows, in a fixed number of queries.
+
+    ``include_unpublished`` is for callers that have checked access themselves (reports)."""
     from django.shortcuts import get_object_or_404
 
     participants = TwinningParticipant.objects.select_related("municipality")
     twinnings = Twinning.objects.select_related("programme").prefetch_related(
         Prefetch("participants", queryset=participants)
     )
-    queryset = Municipality.objects.visible_to(user).prefetch_related(
+    base = Municipality.objects.all() if include_unpublished else Municipality.objects.visible_to(
+        user
+    )
+    queryset = base.prefetch_related(
         Prefetch("milestones", queryset=Milestone.objects.order_by("date", "position", "pk")),
         Prefetch("participations", queryset=MissionParticipation.objects.select_related("mission")),
         Prefetch(

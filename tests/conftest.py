@@ -25,3 +25,35 @@ def _clear_cache():
 def demo(db):
     """The demo data set built from the source pages."""
     return load_all()
+
+
+@pytest.fixture
+def redis_server():
+    """A Redis server of the test's own, on a spare port, stopped afterwards."""
+    from tests.workers import RedisServer
+
+    server = RedisServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def media_root(tmp_path, settings):
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = str(root)
+    return root
+
+
+@pytest.fixture
+def celery_worker(transactional_db, redis_server, media_root):
+    """A real Celery worker (prefork, one process) on the test database and its own Redis."""
+    from tests.workers import CeleryWorker, point_celery_at
+
+    point_celery_at(redis_server.url)
+    worker = CeleryWorker(broker_url=redis_server.url, media_root=str(media_root)).start()
+    yield worker
+    worker.stop()
+    from django.conf import settings as django_settings
+
+    point_celery_at(django_settings.CELERY_BROKER_URL)

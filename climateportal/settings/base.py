@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "accounts",
     "missions",
     "consultations",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -107,8 +109,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Celery: with no REDIS_URL, tasks run in-process (embedded default).
-CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
 
@@ -237,3 +239,28 @@ CONSULTATION_SUBMISSION_RATE = (
 
 # Demo data loaders run by `manage.py load_demo`, in dependency order.
 PORTAL_DEMO_LOADERS = ["missions.demo.load_demo", "consultations.demo.load_demo"]
+
+# Progress reports (Celery). A report that takes longer than the hard limit is killed; the
+# broker's visibility timeout must outlast it, or Redis would hand the task out twice.
+REPORTS_SOFT_TIME_LIMIT = int(os.environ.get("REPORTS_SOFT_TIME_LIMIT", "120"))
+REPORTS_HARD_TIME_LIMIT = int(os.environ.get("REPORTS_HARD_TIME_LIMIT", "180"))
+REPORTS_SWEEP_QUEUED_AFTER = int(os.environ.get("REPORTS_SWEEP_QUEUED_AFTER", "120"))
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(os.environ.get("CELERY_MAX_MEMORY_KB", "400000"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": REPORTS_HARD_TIME_LIMIT * 4}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BEAT_SCHEDULE = {
+    "monthly-progress-reports": {
+        "task": "reports.tasks.request_monthly_reports",
+        # 04:00 on the first day of each month
+        "schedule": crontab(minute=0, hour=4, day_of_month=1),
+    },
+    "sweep-progress-reports": {
+        "task": "reports.tasks.sweep_reports",
+        "schedule": 60.0,
+    },
+}

@@ -1,0 +1,18 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from missions.models import Municipality
+
+
+class ReportRequestForm(forms.Form):
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=Municipality.objects.none()
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = Municipality.objects.with_role_for(user).order_by(
+            "name"
+        )

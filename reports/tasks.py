@@ -1,0 +1,38 @@
+"""Thin Celery tasks: each calls a service in reports/services.py."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+
+from . import services
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,  # a report whose worker dies is delivered again…
+    reject_on_worker_lost=True,  # …including when the process is killed outright
+    autoretry_for=(services.TransientRenderError,),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=5,
+    soft_time_limit=settings.REPORTS_SOFT_TIME_LIMIT,
+    time_limit=settings.REPORTS_HARD_TIME_LIMIT,
+)
+def render_report(self, report_id: int) -> str | None:
+    report = services.report_render(report_id=report_id)
+    return report.file.name if report else None
+
+
+@shared_task
+def sweep_reports() -> int:
+    return services.reports_sweep(
+        queued_for=settings.REPORTS_SWEEP_QUEUED_AFTER,
+        running_for=settings.REPORTS_HARD_TIME_LIMIT,
+    )
+
+
+@shared_task
+def request_monthly_reports() -> int:
+    return len(services.monthly_reports_request())
