@@ -115,9 +115,9 @@ def run_import(
     *, kind: str, dataset: tablib.Dataset, user=None, dry_run: bool = False
 ) -> ImportSummary:
     """Import ``dataset`` all-or-nothing: any error rolls the whole file back."""
-    return run_resource_import(
-        resource=RESOURCES[kind](user=user), dataset=dataset, dry_run=dry_run
-    )
+    # The command line reports counts and errors, so it skips the admin's per-row diffs.
+    resource = RESOURCES[kind](user=user, html_diff=False)
+    return run_resource_import(resource=resource, dataset=dataset, dry_run=dry_run)
 
 
 def run_resource_import(
