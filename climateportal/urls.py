@@ -1,10 +1,10 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from missions.views import healthz
@@ -17,8 +17,8 @@ def favicon(request):
 
 # The admin signs in through allauth, so its login is rate-limited and needs a verified email.
 admin.site.login = login_required(admin.site.login)
-admin.site.site_header = "Climate Mission Portal"
-admin.site.site_title = "Climate Mission Portal"
+admin.site.site_header = _("Climate Mission Portal")
+admin.site.site_title = _("Climate Mission Portal")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -34,8 +34,5 @@ urlpatterns += i18n_patterns(
     path("", include("missions.urls")),
     prefix_default_language=True,
 )
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No media URL is served: progress reports are downloaded only through their permission-checked
+# view, in every environment.

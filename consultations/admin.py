@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
-from missions.admin import ScopedAdminMixin
+from missions.admin import EditableMunicipalityFilter, ScopedAdminMixin
 from missions.importing import ImportFileError, dataset_from_bytes, run_resource_import
 from missions.models import Municipality
 
@@ -69,7 +69,12 @@ class ConsultationAdmin(ScopedAdminMixin, TabbedTranslationAdmin):
         "is_published",
         "response_count",
     )
-    list_filter = ("is_published", "mode", "results_visibility", "municipality")
+    list_filter = (
+        "is_published",
+        "mode",
+        "results_visibility",
+        ("municipality", EditableMunicipalityFilter),
+    )
     search_fields = ("title_en", "title_el", "title_pl", "slug")
     prepopulated_fields = {"slug": ("title_en",)}
     inlines = [QuestionInline]

@@ -9,4 +9,6 @@ class ConsultationsConfig(AppConfig):
     def ready(self) -> None:
         from missions.caching import connect_invalidation
 
-        connect_invalidation(self.label)
+        # Citizens' responses appear on no cached page; a busy consultation must not keep
+        # emptying the page cache.
+        connect_invalidation(self.label, except_models=("Response", "Answer"))

@@ -181,7 +181,7 @@ def _generate_responses(consultation: Consultation, count: int = 200) -> int:
     responses = [
         Response(
             consultation=consultation,
-            participant_key=participant_key_for_token(f"demo-participant-{i}"),
+            participant_key=participant_key_for_token(f"demo-participant-{i}", consultation),
             submitted_at=consultation.opens_at
             + datetime.timedelta(days=int(rng.triangular(0, 60, 3)), minutes=rng.randint(0, 1439)),
         )

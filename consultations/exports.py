@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import tablib
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Answer, Consultation
@@ -37,16 +38,28 @@ def responses_dataset(*, consultation: Consultation) -> tablib.Dataset:
             value = text
         values[response_id][question_id].append(value)
 
-    headers = [_("response"), _("submitted at")] + [
+    anonymous = consultation.mode == Consultation.Mode.ANONYMOUS
+    headers = [_("response"), _("submitted on") if anonymous else _("submitted at")] + [
         f"{question.order}. {question.text}" for question in questions
     ]
     dataset = tablib.Dataset(headers=[escape_cell(header) for header in headers])
-    for response_id, submitted_at in consultation.responses.order_by(
-        "submitted_at", "pk"
-    ).values_list("pk", "submitted_at"):
+    responses = consultation.responses.values_list("pk", "submitted_at")
+    # Anonymous answers must not be matched with server logs: no ids, no times of day, and an
+    # order that follows the random participant keys rather than the time of submission.
+    responses = (
+        responses.order_by("participant_key")
+        if anonymous
+        else responses.order_by("submitted_at", "pk")
+    )
+    for number, (response_id, submitted_at) in enumerate(responses, start=1):
         answers_of = values.get(response_id, {})
+        when = (
+            timezone.localdate(submitted_at).isoformat()
+            if anonymous
+            else submitted_at.isoformat(timespec="seconds")
+        )
         dataset.append(
-            [response_id, submitted_at.isoformat(timespec="seconds")]
+            [number if anonymous else response_id, when]
             + [escape_cell(" | ".join(answers_of.get(q.pk, []))) for q in questions]
         )
     return dataset

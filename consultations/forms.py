@@ -75,7 +75,7 @@ class ResponseForm(forms.Form):
         for question in self.questions:
             if question.kind != Question.Kind.MULTIPLE or not question.max_choices:
                 continue
-            chosen = cleaned.get(question.field_name) or []
+            chosen = set(cleaned.get(question.field_name) or [])
             if len(chosen) > question.max_choices:
                 self.add_error(
                     question.field_name,
@@ -98,7 +98,8 @@ class ResponseForm(forms.Form):
             value = self.cleaned_data.get(question.field_name)
             if question.is_choice:
                 chosen = value if isinstance(value, list) else ([value] if value else [])
-                values.append(AnswerValue(question, options=tuple(int(v) for v in chosen)))
+                # dict.fromkeys: a repeated box in a crafted request counts once.
+                values.append(AnswerValue(question, options=tuple(dict.fromkeys(map(int, chosen)))))
             elif question.kind == Question.Kind.SCALE:
                 values.append(
                     AnswerValue(question, number=None if value is None else Decimal(value))

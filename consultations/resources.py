@@ -96,6 +96,17 @@ class QuestionResource(ScopedResource):
             raise ValidationError({"options": _("Only choice questions have options.")})
         if len(set(options)) != len(options):
             raise ValidationError({"options": _("An option is listed twice.")})
+        if instance.pk is not None and instance.answers.exists():
+            current = [option.text_en for option in instance.options.all()]
+            if options != current or instance.kind != Question.objects.get(pk=instance.pk).kind:
+                # Deleting an option would delete answers; renaming it would change them.
+                raise ValidationError(
+                    {
+                        "options": _(
+                            "This question has answers already: its type and options cannot change."
+                        )
+                    }
+                )
         instance._imported_options = options
 
     def skip_row(self, instance, original, row, import_validation_errors=None):

@@ -31,13 +31,18 @@ def new_participant_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def participant_key_for_token(token: str) -> str:
-    """The stored key of an anonymous participant: a keyed hash of their cookie's token."""
-    return salted_hmac("consultations.participant", token, algorithm="sha256").hexdigest()
+def participant_key_for_token(token: str, consultation: Consultation) -> str:
+    """The stored key of an anonymous participant: a keyed hash of their cookie's token and the
+    consultation, so that one browser's answers to two consultations cannot be joined."""
+    return salted_hmac(
+        "consultations.participant", f"{consultation.pk}:{token}", algorithm="sha256"
+    ).hexdigest()
 
 
-def participant_key_for_user(user) -> str:
-    return salted_hmac("consultations.user", str(user.pk), algorithm="sha256").hexdigest()
+def participant_key_for_user(user, consultation: Consultation) -> str:
+    return salted_hmac(
+        "consultations.user", f"{consultation.pk}:{user.pk}", algorithm="sha256"
+    ).hexdigest()
 
 
 def ip_fingerprint(ip: str) -> str:
@@ -149,14 +154,14 @@ def consultation_duplicate(*, consultation: Consultation, acting_user) -> Consul
     """An unpublished copy with the same questions and options, for the next round."""
     _check_editable(consultation, acting_user)
     data = _copy_fields(consultation, {"id", "slug", "created_at", "updated_at"})
-    base = f"{consultation.slug}-copy"
+    base = f"{consultation.slug[:100]}-copy"
     slug, n = base, 2
     while Consultation.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     for language in ("en", "el", "pl"):
         title = data.get(f"title_{language}")
         if title:
-            data[f"title_{language}"] = _("%(title)s (copy)") % {"title": title}
+            data[f"title_{language}"] = (_("%(title)s (copy)") % {"title": title[:230]})[:250]
     data["title"] = data["title_en"]
     copy = Consultation(**data, slug=slug)
     copy.is_published = False

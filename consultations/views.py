@@ -28,10 +28,10 @@ def _participant_token(request: HttpRequest) -> str | None:
 def _participant_key(request: HttpRequest, consultation: Consultation) -> str | None:
     if consultation.mode == Consultation.Mode.IDENTIFIED:
         if request.user.is_authenticated:
-            return services.participant_key_for_user(request.user)
+            return services.participant_key_for_user(request.user, consultation)
         return None
     token = _participant_token(request)
-    return services.participant_key_for_token(token) if token else None
+    return services.participant_key_for_token(token, consultation) if token else None
 
 
 def _has_verified_email(user) -> bool:
@@ -39,6 +39,13 @@ def _has_verified_email(user) -> bool:
 
 
 def _client_ip(request: HttpRequest) -> str:
+    """The visitor's address; behind N trusted proxies, the one the outermost proxy saw."""
+    proxies = settings.PORTAL_TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [address for address in forwarded if address]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")
 
 
@@ -102,7 +109,7 @@ def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             token = None
             if consultation.mode == Consultation.Mode.ANONYMOUS and participant_key is None:
                 token = services.new_participant_token()
-                participant_key = services.participant_key_for_token(token)
+                participant_key = services.participant_key_for_token(token, consultation)
             try:
                 services.response_submit(
                     consultation=consultation,

@@ -1,6 +1,8 @@
 """Staff admin. Every queryset and every permission goes through the ``editable_by`` scopes."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
@@ -120,8 +122,25 @@ class MunicipalityInlineMixin:
     has_add_permission = has_change_permission = has_delete_permission = has_view_permission
 
 
+class MilestoneFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not getattr(form, "cleaned_data", None) or form.cleaned_data.get("DELETE"):
+                continue
+            title = (form.cleaned_data.get("title_en") or "").strip().lower()
+            if title in seen:
+                raise ValidationError(
+                    _("Two milestones have the English title “%(title)s”; titles must differ.")
+                    % {"title": form.cleaned_data.get("title_en")}
+                )
+            seen.add(title)
+
+
 class MilestoneInline(MunicipalityInlineMixin, TranslationStackedInline):
     model = Milestone
+    formset = MilestoneFormSet
     extra = 0
     fields = ("date", "date_precision", "status", "kind", "title", "description", "position")
     show_change_link = True
@@ -325,21 +344,47 @@ class MilestoneAdmin(
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def save_model(self, request, obj, form, change):
-        obj.date = Milestone.normalise_date(obj.date, obj.date_precision)
-        super().save_model(request, obj, form, change)
+
+class TwinningParticipantFormSet(BaseInlineFormSet):
+    """A staff editor's twinning must keep one of the editor's own municipalities in it."""
+
+    editable_ids: set[int] | None = None  # None: a superuser, who may pair any cities
+
+    def clean(self):
+        super().clean()
+        if self.editable_ids is None:
+            return
+        kept = [
+            form.cleaned_data["municipality"].pk
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("municipality")
+        ]
+        if not set(kept) & self.editable_ids:
+            raise ValidationError(_("A twinning must include a municipality you edit for."))
 
 
 class TwinningParticipantInline(admin.TabularInline):
-    # The twinning admin has already scoped the twinning itself to the user's municipalities.
+    # The twinning admin has already scoped the twinning itself to the user's municipalities;
+    # the formset keeps one of them in it. Partner cities are chosen from every municipality.
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff
 
     has_add_permission = has_change_permission = has_delete_permission = has_view_permission
 
     model = TwinningParticipant
+    formset = TwinningParticipantFormSet
     extra = 1
-    autocomplete_fields = ("municipality",)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.editable_ids = (
+            None
+            if request.user.is_superuser
+            else set(Municipality.objects.editable_by(request.user).values_list("pk", flat=True))
+        )
+        return formset
 
 
 @admin.register(Twinning)

@@ -67,9 +67,12 @@ def bump_content_version(**kwargs) -> None:
         transaction.on_commit(_increment_on_commit)
 
 
-def connect_invalidation(app_label: str) -> None:
-    """Bump the content version whenever any model of ``app_label`` is saved or deleted."""
+def connect_invalidation(app_label: str, *, except_models: tuple[str, ...] = ()) -> None:
+    """Bump the content version whenever a model of ``app_label`` is saved or deleted
+    (``except_models``: names of models that no cached page shows)."""
     for model in apps.get_app_config(app_label).get_models():
+        if model.__name__ in except_models:
+            continue
         post_save.connect(
             bump_content_version,
             sender=model,
@@ -92,10 +95,11 @@ def cache_public_page(view: Callable) -> Callable:
         if (
             request.method not in ("GET", "HEAD")
             or request.user.is_authenticated
+            or request.GET  # these pages take no parameters; don't let any URL fill the cache
             or len(messages.get_messages(request))  # one-off messages are never cached
         ):
             return view(request, *args, **kwargs)
-        key = f"page:{content_version()}:{get_language()}:{request.get_full_path()}"
+        key = f"page:{content_version()}:{get_language()}:{request.path}"
         cached = cache.get(key)
         if cached is not None:
             content, content_type = cached

@@ -363,6 +363,12 @@ class Milestone(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return self.municipality.get_absolute_url() + f"#milestone-{self.pk}"
 
+    def clean(self) -> None:
+        super().clean()
+        if self.date and self.date_precision:
+            # "October 2023" is stored as 2023-10-01, whichever day was typed.
+            self.date = self.normalise_date(self.date, self.date_precision)
+
     @property
     def date_display(self) -> str:
         """The date as the page's language writes it: "Οκτώβριος 2023", "październik 2023"."""

@@ -625,6 +625,11 @@ class TwinningResource(ScopedResource):
             .first()
         )
         if city is None:
+            if not self.unrestricted:
+                errors[f"{prefix}_city"] = _(
+                    "No municipality “%(name)s” is known; an administrator can add it."
+                ) % {"name": name}
+                return None
             city = Municipality(name_en=name, country=code)
             city.slug = _unique_slug(Municipality, name, suffix=code)
             city.full_clean()

@@ -76,8 +76,7 @@ def municipality_directory(
     return cities.order_by("name")
 
 
-def municipality_for_page(*, user, slug: str, include_unpublished: bool = False
-                          ) -> Municipality:
+def municipality_for_page(*, user, slug: str, include_unpublished: bool = False) -> Municipality:
     """The city page's municipality with everything the page shows, in a fixed number of queries.
 
     ``include_unpublished`` is for callers that have checked access themselves (reports)."""
@@ -87,8 +86,8 @@ def municipality_for_page(*, user, slug: str, include_unpublished: bool = False
     twinnings = Twinning.objects.select_related("programme").prefetch_related(
         Prefetch("participants", queryset=participants)
     )
-    base = Municipality.objects.all() if include_unpublished else Municipality.objects.visible_to(
-        user
+    base = (
+        Municipality.objects.all() if include_unpublished else Municipality.objects.visible_to(user)
     )
     queryset = base.prefetch_related(
         Prefetch("milestones", queryset=Milestone.objects.order_by("date", "position", "pk")),

@@ -1,14 +1,30 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+
+
+class UnicodeSlugConverter:
+    """Slugs as municipalities have them (``allow_unicode``): letters of any script, digits,
+    hyphens and underscores — nothing a database would refuse, such as a NUL byte."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(UnicodeSlugConverter, "uslug")
 
 app_name = "missions"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("cities/", views.city_list, name="city-list"),
-    path("cities/<str:slug>/", views.city_detail, name="city-detail"),
-    path("cities/<str:slug>/feed/", views.CityMilestonesFeed(), name="city-feed"),
+    path("cities/<uslug:slug>/", views.city_detail, name="city-detail"),
+    path("cities/<uslug:slug>/feed/", views.CityMilestonesFeed(), name="city-feed"),
     path("twinning/", views.twinning_list, name="twinning-list"),
     path("networks/", views.network_list, name="network-list"),
     path("networks/<slug:slug>/", views.network_detail, name="network-detail"),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from consultations.charts import Bar, bar_chart
 from consultations.models import Consultation, Option, Question
-from consultations.selectors import consultation_results
+from consultations.selectors import consultation_results, results_visible
 from missions import selectors as mission_selectors
 from missions.models import Milestone, Municipality
 
@@ -52,6 +52,10 @@ def report_data(*, municipality: Municipality, moment) -> dict:
         .prefetch_related(Prefetch("questions", queryset=questions))
         .order_by("opens_at")
     ):
+        if not results_visible(consultation=consultation, user=None):
+            # The report shows what the public may see: no interim or staff-only results.
+            consultations.append({"consultation": consultation, "hidden": True})
+            continue
         results = consultation_results(consultation=consultation)
         for result in results.questions:
             if result.options:

@@ -21,7 +21,9 @@ from . import services
     time_limit=settings.REPORTS_HARD_TIME_LIMIT,
 )
 def render_report(self, report_id: int) -> str | None:
-    report = services.report_render(report_id=report_id)
+    # Set by the broker when the message comes back after its worker died mid-task.
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
+    report = services.report_render(report_id=report_id, redelivered=redelivered)
     return report.file.name if report else None
 
 

@@ -46,9 +46,19 @@ class RedisServer:
 
     def start(self) -> RedisServer:
         self.process = subprocess.Popen(
-            [shutil.which("redis-server") or "redis-server", "--port", str(self.port),
-             "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                shutil.which("redis-server") or "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_for(self.ready, timeout=10, what=f"redis on port {self.port}")
         return self
@@ -81,8 +91,14 @@ def point_celery_at(broker_url: str) -> None:
 class CeleryWorker:
     """``celery worker`` in a child process, on the test database and the given broker."""
 
-    def __init__(self, *, broker_url: str, media_root: str, concurrency: int = 1,
-                 extra_env: dict | None = None):
+    def __init__(
+        self,
+        *,
+        broker_url: str,
+        media_root: str,
+        concurrency: int = 1,
+        extra_env: dict | None = None,
+    ):
         self.broker_url = broker_url
         self.media_root = media_root
         self.concurrency = concurrency
@@ -92,8 +108,10 @@ class CeleryWorker:
 
     def start(self) -> CeleryWorker:
         database = settings.DATABASES["default"]
-        url = (f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
-               f"{database['NAME']}")
+        url = (
+            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
+            f"{database['NAME']}"
+        )
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "climateportal.settings.test",
@@ -105,14 +123,36 @@ class CeleryWorker:
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         self.log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "climateportal", "worker", "-l", "info",
-             "-P", "prefork", "-c", str(self.concurrency), "--without-gossip",
-             "--without-mingle", "--without-heartbeat", "-n", f"test-{id(self)}@%h"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "climateportal",
+                "worker",
+                "-l",
+                "info",
+                "-P",
+                "prefork",
+                "-c",
+                str(self.concurrency),
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"test-{id(self)}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        wait_for(lambda: "ready." in self.output() or self.process.poll() is not None,
-                 timeout=60, what="the Celery worker")
+        wait_for(
+            lambda: "ready." in self.output() or self.process.poll() is not None,
+            timeout=60,
+            what="the Celery worker",
+        )
         assert self.process.poll() is None, self.output()
         return self
 

@@ -231,6 +231,11 @@ LOGGING = {
 # because the CSP allows scripts from this site only.
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
+# How many reverse proxies (setting X-Forwarded-For) stand in front of the app: the client's
+# address for rate limits is then taken from that header (0: use the connection's address).
+PORTAL_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = PORTAL_TRUSTED_PROXY_COUNT
+
 # Consultations: at most N submissions per IP address (kept as a salted hash) per window (s).
 CONSULTATION_SUBMISSION_RATE = (
     int(os.environ.get("CONSULTATION_RATE_LIMIT", "20")),
@@ -245,6 +250,7 @@ PORTAL_DEMO_LOADERS = ["missions.demo.load_demo", "consultations.demo.load_demo"
 REPORTS_SOFT_TIME_LIMIT = int(os.environ.get("REPORTS_SOFT_TIME_LIMIT", "120"))
 REPORTS_HARD_TIME_LIMIT = int(os.environ.get("REPORTS_HARD_TIME_LIMIT", "180"))
 REPORTS_SWEEP_QUEUED_AFTER = int(os.environ.get("REPORTS_SWEEP_QUEUED_AFTER", "120"))
+REPORTS_MAX_ATTEMPTS = int(os.environ.get("REPORTS_MAX_ATTEMPTS", "5"))
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -23,7 +23,11 @@
       var link = document.createElement("a");
       link.href = report.download;
       link.setAttribute("download", "");
-      link.textContent = table.getAttribute("data-download-label") || "PDF";
+      link.textContent = table.getAttribute("data-download-label");
+      var name = document.createElement("span");
+      name.className = "visually-hidden";
+      name.textContent = " " + row.getAttribute("data-filename");
+      link.appendChild(name);
       cell.textContent = "";
       cell.appendChild(link);
     }

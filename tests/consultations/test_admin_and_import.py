@@ -157,3 +157,27 @@ class TestAdmin:
         theirs.refresh_from_db()
         assert ours.closes_at <= timezone.now() < theirs.closes_at
         assert ours.state() == "closed"
+
+
+def test_reimport_cannot_change_options_that_have_answers(tmp_path):
+    from consultations.models import Answer
+    from consultations.services import AnswerValue, response_submit
+
+    consultation = ConsultationFactory(slug="faliro")
+    path = tmp_path / "q.csv"
+    path.write_text(QUESTIONS_CSV, encoding="utf-8")
+    assert run("faliro", path)[0]
+    first = consultation.questions.get(order=1)
+    response_submit(
+        consultation=consultation,
+        participant_key="k",
+        answers=[AnswerValue(first, options=(first.options.last().pk,))],
+    )
+    path.write_text(
+        QUESTIONS_CSV.replace("Resident | Local body | Visitor", "Resident | Local body"),
+        encoding="utf-8",
+    )
+    ok, out, err = run("faliro", path)
+    assert not ok
+    assert "row 1, column “options”: This question has answers already" in err
+    assert first.options.count() == 3 and Answer.objects.count() == 1

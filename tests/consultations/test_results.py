@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def submit(consultation, n, values):
     return response_submit(
         consultation=consultation,
-        participant_key=participant_key_for_token(f"p{n}"),
+        participant_key=participant_key_for_token(f"p{n}", consultation),
         answers=[AnswerValue(q, **v) for q, v in values.items()],
     )
 
@@ -167,10 +167,13 @@ def test_export_one_row_per_response_and_formulas_escaped(client, filled):
     consultation, q = filled
     dataset = responses_dataset(consultation=consultation)
     assert len(dataset) == 4
-    assert dataset.headers[2:] == [f"{n}. Question {n}" for n in range(1, 7)]
-    first = dataset[0]
-    assert first[2] == "Yes" and first[3] == "A | B" and first[4] == "5"
+    assert dataset.headers[1:] == ["submitted on"] + [f"{n}. Question {n}" for n in range(1, 7)]
+    first = next(row for row in dataset if row[3] == "A | B")
+    assert first[2] == "Yes" and first[4] == "5"
     assert first[5] == '\'=HYPERLINK("http://x")'
+    # Anonymous: row numbers and dates only, nothing to match with server logs.
+    assert sorted(row[0] for row in dataset) == [1, 2, 3, 4]
+    assert all(len(row[1]) == 10 for row in dataset)  # YYYY-MM-DD
 
     editor = EditorFactory(municipality=consultation.municipality)
     client.force_login(editor)
@@ -180,10 +183,19 @@ def test_export_one_row_per_response_and_formulas_escaped(client, filled):
     assert "'=HYPERLINK" in body and body.count("\n") == 5
     response = client.get(f"/admin/consultations/consultation/{consultation.pk}/export/xlsx/")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    cells = [cell.value for cell in sheet[2]]
+    cells = [cell.value for row in sheet.iter_rows(min_row=2) for cell in row]
     assert '\'=HYPERLINK("http://x")' in cells
     assert sheet.max_row == 5
 
     client.force_login(EditorFactory(municipality=ConsultationFactory().municipality))
     response = client.get(f"/admin/consultations/consultation/{consultation.pk}/export/csv/")
     assert response.status_code == 404
+
+
+def test_identified_export_keeps_times(filled):
+    consultation, _ = filled
+    consultation.mode = Consultation.Mode.IDENTIFIED
+    consultation.save()
+    dataset = responses_dataset(consultation=consultation)
+    assert dataset.headers[1] == "submitted at"
+    assert all("T" in row[1] for row in dataset)

@@ -158,7 +158,7 @@ class TestOneResponsePerParticipant:
         assert Answer.objects.count() == 7
 
     def test_database_refuses_a_duplicate(self, consultation, questions):
-        key = participant_key_for_token("same")
+        key = participant_key_for_token("same", consultation)
         response_submit(consultation=consultation, participant_key=key, answers=[])
         with pytest.raises(AlreadyAnswered):
             response_submit(
@@ -225,7 +225,7 @@ class TestOneResponsePerParticipant:
 def test_fifty_simultaneous_submissions_store_exactly_one():
     consultation = ConsultationFactory()
     questions = full_questionnaire(consultation)
-    key = participant_key_for_token("one-participant")
+    key = participant_key_for_token("one-participant", consultation)
     answers = [
         AnswerValue(questions["short"], text="same person"),
         AnswerValue(
@@ -269,3 +269,11 @@ def test_a_failed_submission_leaves_nothing_half_stored():
             answers=[AnswerValue(questions["short"], text="fine"), bad],
         )
     assert Response.objects.count() == 0 and Answer.objects.count() == 0
+
+
+def test_a_repeated_checkbox_counts_once(client, consultation, questions):
+    data = good_answers(questions)
+    option = str(questions["multiple"].options.first().pk)
+    data[questions["multiple"].field_name] = [option, option]
+    assert client.post(consultation.get_absolute_url(), data).status_code == 302
+    assert Answer.objects.filter(question=questions["multiple"]).count() == 1

@@ -15,11 +15,11 @@ from .test_journeys import sign_in
 pytestmark = pytest.mark.e2e
 
 
-def test_official_requests_waits_and_downloads(site, new_page, celery_worker, axe_path,
-                                               tmp_path):
+def test_official_requests_waits_and_downloads(site, new_page, celery_worker, axe_path, tmp_path):
     official = UserFactory()
     MunicipalityRole.objects.create(
-        user=official, municipality=Municipality.objects.get(slug="palaio-faliro"),
+        user=official,
+        municipality=Municipality.objects.get(slug="palaio-faliro"),
         role=MunicipalityRole.Role.OFFICIAL,
     )
     page = new_page(accept_downloads=True)
@@ -43,8 +43,9 @@ def test_official_requests_waits_and_downloads(site, new_page, celery_worker, ax
     assert download.suggested_filename.endswith("-el.pdf")
     path = tmp_path / download.suggested_filename
     download.save_as(path)
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "Ένταξη του Δήμου στην Ελληνική Αποστολή των Πόλεων" in text
 
 
@@ -54,8 +55,9 @@ def test_reports_page_is_accessible(site, new_page, axe_path, language, media_ro
 
     city = Municipality.objects.get(slug="kozani")
     official = UserFactory()
-    MunicipalityRole.objects.create(user=official, municipality=city,
-                                    role=MunicipalityRole.Role.OFFICIAL)
+    MunicipalityRole.objects.create(
+        user=official, municipality=city, role=MunicipalityRole.Role.OFFICIAL
+    )
     ready = ProgressReport.objects.create(municipality=city, language="en")
     report_render(report_id=ready.pk)
     ProgressReport.objects.create(municipality=city, language="el")  # still queued

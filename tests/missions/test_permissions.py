@@ -10,6 +10,7 @@ from tests.factories import (
     MilestoneFactory,
     MunicipalityFactory,
     OrganisationFactory,
+    ProgrammeFactory,
     UserFactory,
     make_twinning,
 )
@@ -235,3 +236,112 @@ def test_admin_flags_copied_descriptions(client, demo):
     office = Milestone.objects.get(title_en="A Climate Neutrality Office is set up")
     response = client.get(f"/admin/missions/milestone/{office.pk}/change/", follow=True)
     assert "Was it copied by mistake?" in response.content.decode()
+
+
+class TestTwinningAdmin:
+    def form(self, twin, pilot, **extra):
+        data = {
+            "programme": ProgrammeFactory().pk,
+            "cohort": 1,
+            "title_en": "",
+            "title_el": "",
+            "title_pl": "",
+            "description_en": "",
+            "description_el": "",
+            "description_pl": "",
+            "participants-TOTAL_FORMS": 2,
+            "participants-INITIAL_FORMS": 0,
+            "participants-MIN_NUM_FORMS": 0,
+            "participants-MAX_NUM_FORMS": 1000,
+            "participants-0-municipality": twin.pk,
+            "participants-0-role": "twin",
+            "participants-1-municipality": pilot.pk,
+            "participants-1-role": "pilot",
+        }
+        data.update(extra)
+        return data
+
+    def test_editor_cannot_pair_two_other_cities(self, client, cities):
+        palaio_faliro, kozani = cities
+        warsaw_editor = EditorFactory(municipality=MunicipalityFactory(slug="warsaw"))
+        client.force_login(warsaw_editor)
+        response = client.post("/admin/missions/twinning/add/", self.form(kozani, palaio_faliro))
+        assert response.status_code == 200
+        assert "must include a municipality you edit for" in response.content.decode()
+        assert not Twinning.objects.exists()
+
+    def test_editor_pairs_own_city_with_any_partner(self, client, cities):
+        palaio_faliro, kozani = cities
+        client.force_login(EditorFactory(municipality=kozani))
+        response = client.post("/admin/missions/twinning/add/", self.form(kozani, palaio_faliro))
+        assert response.status_code == 302
+        twinning = Twinning.objects.get()
+        assert {p.municipality for p in twinning.participants.all()} == {kozani, palaio_faliro}
+
+
+def test_twinning_import_by_an_editor_creates_no_city(cities, kozani_editor):
+    from missions.importing import dataset_from_bytes, run_import
+
+    ProgrammeFactory()
+    dataset = dataset_from_bytes(
+        b"twin_city,twin_country,pilot_city,pilot_country,programme,cohort\n"
+        b"Kozani,GR,Atlantis,GR,NetZeroCities Twinning Programme,1\n",
+        file_format="csv",
+    )
+    summary = run_import(kind="twinnings", dataset=dataset, user=kozani_editor)
+    assert not summary.ok
+    assert "No municipality “Atlantis” is known" in str(summary.errors[0])
+    assert not Municipality.objects.filter(name_en="Atlantis").exists()
+
+
+def test_inline_milestones_with_the_same_title_are_refused(client, cities, kozani_editor):
+    _, kozani = cities
+    client.force_login(kozani_editor)
+    data = {
+        "name_en": kozani.name_en,
+        "name_el": "",
+        "name_pl": "",
+        "native_name": "",
+        "country": "GR",
+        "region": "",
+        "website": "",
+        "email": "",
+        "phone": "",
+        "address_en": "",
+        "address_el": "",
+        "address_pl": "",
+        "population": "",
+        "target_year": "",
+        "latitude": "",
+        "longitude": "",
+        "summary_en": "",
+        "summary_el": "",
+        "summary_pl": "",
+        "milestones-TOTAL_FORMS": 2,
+        "milestones-INITIAL_FORMS": 0,
+        "milestones-MIN_NUM_FORMS": 0,
+        "milestones-MAX_NUM_FORMS": 1000,
+        "participations-TOTAL_FORMS": 0,
+        "participations-INITIAL_FORMS": 0,
+        "participations-MIN_NUM_FORMS": 0,
+        "participations-MAX_NUM_FORMS": 1000,
+    }
+    for n in range(2):
+        data.update(
+            {
+                f"milestones-{n}-date": "2025-03-17",
+                f"milestones-{n}-date_precision": "month",
+                f"milestones-{n}-status": "upcoming",
+                f"milestones-{n}-kind": "general",
+                f"milestones-{n}-title_en": "Same title" if n else "same TITLE",
+                f"milestones-{n}-position": 0,
+            }
+        )
+    response = client.post(f"/admin/missions/municipality/{kozani.pk}/change/", data)
+    assert response.status_code == 200
+    assert "titles must differ" in response.content.decode()
+    data["milestones-TOTAL_FORMS"] = 1
+    response = client.post(f"/admin/missions/municipality/{kozani.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    milestone = Milestone.objects.get(municipality=kozani)
+    assert milestone.date.isoformat() == "2025-03-01"  # month precision, normalised

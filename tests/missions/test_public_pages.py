@@ -258,3 +258,19 @@ class TestPageCache:
         assert 'href="/en/cities/palaio-faliro/" hreflang="en"' in html
         assert 'href="/pl/cities/palaio-faliro/" hreflang="pl"' in html
         assert "csrfmiddlewaretoken" not in html  # nothing per-visitor in a cached page
+
+
+def test_odd_slugs_are_404_not_errors(client, demo):
+    assert client.get("/en/cities/%00/").status_code == 404
+    assert client.get("/en/cities/%00/feed/").status_code == 404
+    assert client.get("/en/cities/%E2%80%8B/").status_code == 404
+
+
+def test_query_strings_do_not_fill_the_page_cache(client, demo):
+    from django.core.cache import cache
+
+    client.get("/en/")
+    keys_before = len(cache._cache.get_client().keys("*"))
+    for n in range(5):
+        assert client.get(f"/en/?x={n}").status_code == 200
+    assert len(cache._cache.get_client().keys("*")) == keys_before

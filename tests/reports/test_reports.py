@@ -20,8 +20,11 @@ from tests.workers import CeleryWorker, point_celery_at, wait_for
 
 def official_of(slug):
     user = UserFactory()
-    MunicipalityRole.objects.create(user=user, municipality=Municipality.objects.get(slug=slug),
-                                    role=MunicipalityRole.Role.OFFICIAL)
+    MunicipalityRole.objects.create(
+        user=user,
+        municipality=Municipality.objects.get(slug=slug),
+        role=MunicipalityRole.Role.OFFICIAL,
+    )
     return user
 
 
@@ -35,8 +38,13 @@ def wait_status(report, status, timeout=90):
 
 
 def pdf_text(data: bytes) -> str:
-    result = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data,
-                            capture_output=True, check=True, timeout=60)
+    result = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"],
+        input=data,
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
     return result.stdout.decode()
 
 
@@ -82,8 +90,9 @@ def test_rendering_error_fails_with_a_message_then_is_retried(
     point_celery_at(redis_server.url)
     worker = CeleryWorker(broker_url=redis_server.url, media_root=str(blocker / "media")).start()
     try:
-        report = services.report_request(municipality=Municipality.objects.get(slug="kozani"),
-                                         language="en")
+        report = services.report_request(
+            municipality=Municipality.objects.get(slug="kozani"), language="en"
+        )
         wait_status(report, "failed", timeout=60)
         assert "NotADirectoryError" in report.error or "Not a directory" in report.error
         blocker.unlink()
@@ -100,8 +109,13 @@ def test_worker_killed_mid_render_still_delivers(demo, celery_worker):
     city = Municipality.objects.get(slug="warsaw")
     # Enough milestones that the render takes a few seconds, so it can be interrupted.
     Milestone.objects.bulk_create(
-        Milestone(municipality=city, title_en=f"Milestone {n}", description_en="Text. " * 120,
-                  date=datetime.date(2020 + n % 10, 1 + n % 12, 1), status="upcoming")
+        Milestone(
+            municipality=city,
+            title_en=f"Milestone {n}",
+            description_en="Text. " * 120,
+            date=datetime.date(2020 + n % 10, 1 + n % 12, 1),
+            status="upcoming",
+        )
         for n in range(1500)
     )
     report = services.report_request(municipality=city, language="pl")
@@ -125,8 +139,7 @@ def test_redis_down_keeps_the_request_queued_then_the_sweeper_delivers(
     official = official_of("palaio-faliro")
     client.force_login(official)
     city = Municipality.objects.get(slug="palaio-faliro")
-    response = client.post("/en/reports/", {"municipality": city.pk, "language": "en"},
-                           follow=True)
+    response = client.post("/en/reports/", {"municipality": city.pk, "language": "en"}, follow=True)
     assert response.status_code == 200
     assert "Your report has been requested" in response.content.decode()
     report = ProgressReport.objects.get()
@@ -137,8 +150,9 @@ def test_redis_down_keeps_the_request_queued_then_the_sweeper_delivers(
     try:
         from reports.tasks import sweep_reports
 
+        ten_minutes_ago = timezone.now() - datetime.timedelta(minutes=10)
         ProgressReport.objects.filter(pk=report.pk).update(
-            requested_at=timezone.now() - datetime.timedelta(minutes=10)
+            requested_at=ten_minutes_ago, enqueued_at=ten_minutes_ago
         )
         sweep_reports.delay()
         wait_status(report, "ready", timeout=90)
@@ -166,8 +180,9 @@ def test_other_municipalities_get_404(client, demo, media_root):
     assert client.get(report.get_download_url()).status_code == 302  # to sign in
     # A Kozani official cannot request Palaio Faliro's report either.
     client.force_login(kozani)
-    response = client.post("/en/reports/", {"municipality": report.municipality.pk,
-                                            "language": "el"})
+    response = client.post(
+        "/en/reports/", {"municipality": report.municipality.pk, "language": "el"}
+    )
     assert response.status_code == 200 and ProgressReport.objects.count() == 1
     # The file itself is not served from a public URL.
     assert client.get("/" + settings.MEDIA_URL + report.file.name).status_code == 404
@@ -194,6 +209,7 @@ def test_beat_schedule_names_the_monthly_task():
     assert schedule["sweep-progress-reports"]["task"] == "reports.tasks.sweep_reports"
     from climateportal.celery import app
 
+    app.loader.import_default_modules()  # what a worker or beat does when it starts
     assert "reports.tasks.request_monthly_reports" in app.tasks
     assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > (
         settings.REPORTS_HARD_TIME_LIMIT
@@ -210,3 +226,37 @@ def test_monthly_reports_for_every_published_municipality(demo):
     assert languages["palaio-faliro"] == "el" and languages["warsaw"] == "pl"
     assert languages["nantes"] == "en"
     assert all(r.requested_by is None and r.status == "queued" for r in reports)
+
+
+@pytest.mark.django_db
+def test_claiming_skips_reports_another_worker_renders(demo, media_root):
+    report = ProgressReport.objects.create(
+        municipality=Municipality.objects.get(slug="kozani"), language="en"
+    )
+    assert services._claim(report.pk) is not None  # this worker starts
+    assert services._claim(report.pk) is None  # a duplicate message: left alone
+    assert services._claim(report.pk, redelivered=True) is not None  # its worker died
+    report.refresh_from_db()
+    assert report.attempts == 2
+    # A report that kills every worker is given up after the maximum number of attempts.
+    ProgressReport.objects.filter(pk=report.pk).update(attempts=settings.REPORTS_MAX_ATTEMPTS)
+    assert services._claim(report.pk, redelivered=True) is None
+    report.refresh_from_db()
+    assert report.status == "failed" and "Gave up" in report.error
+
+
+@pytest.mark.django_db
+def test_sweeper_resends_each_waiting_report_once_per_period(demo):
+    report = ProgressReport.objects.create(
+        municipality=Municipality.objects.get(slug="kozani"), language="en"
+    )
+    long_ago = timezone.now() - datetime.timedelta(minutes=10)
+    ProgressReport.objects.filter(pk=report.pk).update(requested_at=long_ago)
+    assert services.reports_sweep(queued_for=120, running_for=180) == 1
+    report.refresh_from_db()
+    assert report.enqueued_at > long_ago
+    # Just re-sent: the next sweep leaves it alone.
+    assert services.reports_sweep(queued_for=120, running_for=180) == 0
+    # Running for a short while: not stuck.
+    ProgressReport.objects.filter(pk=report.pk).update(status="running", started_at=timezone.now())
+    assert services.reports_sweep(queued_for=120, running_for=180) == 0
