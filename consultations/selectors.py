@@ -10,6 +10,7 @@ from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from missions.caching import content_version
 from missions.models import Municipality
 
 from .models import Answer, Consultation, Option, Question, Response
@@ -28,17 +29,34 @@ def consultations_for_public(*, municipality: Municipality | None = None) -> dic
     return groups
 
 
-def consultation_with_questions(*, user, slug: str) -> Consultation:
+# Published questionnaires, remembered per process for the current content version (any save
+# of a consultation, question, option or municipality bumps it), so that answering a
+# consultation costs no queries to read its questions.
+_published: dict[tuple[str, int], Consultation] = {}
+
+
+def _with_questions(queryset):
     options = Option.objects.order_by("order")
     questions = Question.objects.order_by("order").prefetch_related(
         Prefetch("options", queryset=options)
     )
-    return get_object_or_404(
-        Consultation.objects.visible_to(user)
-        .select_related("municipality")
-        .prefetch_related(Prefetch("questions", queryset=questions)),
-        slug=slug,
+    return queryset.select_related("municipality").prefetch_related(
+        Prefetch("questions", queryset=questions)
     )
+
+
+def consultation_with_questions(*, user, slug: str) -> Consultation:
+    """The consultation the user may see, with its questions and options (read-only)."""
+    key = (slug, content_version())
+    if key in _published:
+        return _published[key]
+    consultation = _with_questions(Consultation.objects.public()).filter(slug=slug).first()
+    if consultation is None:  # unpublished: only its editors, never remembered
+        return get_object_or_404(_with_questions(Consultation.objects.visible_to(user)), slug=slug)
+    if any(version != key[1] for _, version in _published) or len(_published) > 500:
+        _published.clear()
+    _published[key] = consultation
+    return consultation
 
 
 def results_visible(*, consultation: Consultation, user) -> bool:
@@ -93,35 +111,57 @@ def consultation_results(
     multiple-choice question they can add up to more than 100%).
     """
     questions = list(consultation.questions.all())  # prefetched with their options
-    answers = Answer.objects.filter(question__consultation=consultation)
+    answers = Answer.objects.filter(question_id__in=[q.pk for q in questions])
+    by_kind: dict[str, list[int]] = {}
+    for question in questions:
+        by_kind.setdefault(question.kind, []).append(question.pk)
+    counted = by_kind.get(Question.Kind.SINGLE, []) + by_kind.get(Question.Kind.MULTIPLE, [])
+    counted += by_kind.get(Question.Kind.SCALE, [])
+    valued = by_kind.get(Question.Kind.NUMBER, []) + by_kind.get(Question.Kind.SHORT_TEXT, [])
+    valued += by_kind.get(Question.Kind.LONG_TEXT, [])
 
-    respondents = dict(
-        answers.values_list("question_id")
-        .annotate(n=Count("response_id", distinct=True))
+    # One pass over the choice and scale answers: a count per option and per scale value.
+    option_counts: dict[int, int] = {}
+    scale_counts: dict[tuple[int, int], int] = {}
+    respondents: dict[int, int] = {}
+    for question_id, option_id, number, n in (
+        answers.filter(question_id__in=counted)
+        .values_list("question_id", "option_id", "number")
+        .annotate(n=Count("*"))
         .order_by()
-    )
-    option_counts = dict(
-        answers.filter(option__isnull=False)
-        .values_list("option_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    scale_counts: dict[tuple[int, int], int] = {
-        (question_id, int(number)): n
-        for question_id, number, n in answers.filter(
-            question__kind=Question.Kind.SCALE, number__isnull=False
+    ):
+        if option_id is not None:
+            option_counts[option_id] = n
+        elif number is not None:
+            scale_counts[(question_id, int(number))] = n
+        respondents[question_id] = respondents.get(question_id, 0) + n
+    # A multiple-choice answer is one row per option: count people, not rows.
+    if by_kind.get(Question.Kind.MULTIPLE):
+        respondents.update(
+            answers.filter(question_id__in=by_kind[Question.Kind.MULTIPLE])
+            .values_list("question_id")
+            .annotate(n=Count("response_id", distinct=True))
+            .order_by()
         )
-        .values_list("question_id", "number")
-        .annotate(n=Count("id"))
-        .order_by()
-    }
-    number_stats = {
-        row["question_id"]: row
-        for row in answers.filter(question__kind__in=[Question.Kind.NUMBER, Question.Kind.SCALE])
+    # Numbers and texts have one row per person: counts and statistics in one pass.
+    number_stats = {}
+    for row in (
+        answers.filter(question_id__in=valued)
         .values("question_id")
-        .annotate(average=Avg("number"), minimum=Min("number"), maximum=Max("number"))
+        .annotate(n=Count("*"), average=Avg("number"), minimum=Min("number"), maximum=Max("number"))
         .order_by()
-    }
+    ):
+        respondents[row["question_id"]] = row["n"]
+        number_stats[row["question_id"]] = row
+    for question_id in by_kind.get(Question.Kind.SCALE, []):
+        values = {v: n for (q, v), n in scale_counts.items() if q == question_id}
+        total = sum(values.values())
+        if total:
+            number_stats[question_id] = {
+                "average": Decimal(sum(v * n for v, n in values.items())) / total,
+                "minimum": Decimal(min(values)),
+                "maximum": Decimal(max(values)),
+            }
     texts: dict[int, list[str]] = {}
     if include_texts:
         text_questions = [q.pk for q in questions if q.is_text]
@@ -176,7 +216,7 @@ def consultation_results(
     ]
     return Results(
         consultation=consultation,
-        responses=Response.objects.filter(consultation=consultation).count(),
+        responses=sum(n for _, n in per_day),
         questions=results,
         per_day=per_day,
     )

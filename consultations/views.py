@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from missions.caching import content_version
+
 from . import selectors, services
 from .charts import Bar, bar_chart, column_chart
 from .forms import ResponseForm
@@ -180,7 +182,13 @@ def consultation_results(request: HttpRequest, slug: str) -> HttpResponse:
             request, "consultations/results_hidden.html", {"consultation": consultation}, status=403
         )
     is_staff = Consultation.objects.editable_by(request.user).filter(pk=consultation.pk).exists()
-    results = selectors.consultation_results(consultation=consultation, include_texts=is_staff)
+    # Counting a large consultation scans all its answers: the counts are shared by everyone
+    # for a short while (CONSULTATION_RESULTS_CACHE_SECONDS) instead of recounted per visit.
+    key = f"results:{consultation.pk}:{content_version()}:{int(is_staff)}"
+    results = cache.get(key)
+    if results is None:
+        results = selectors.consultation_results(consultation=consultation, include_texts=is_staff)
+        cache.set(key, results, settings.CONSULTATION_RESULTS_CACHE_SECONDS)
     for result in results.questions:
         if result.options:
             result.chart = chart_for(result)

@@ -38,8 +38,10 @@ def content_version() -> int:
         return _memo["version"]
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY) or 1
+        # Start from the clock, not 1: after the cache is emptied (Redis restarted) the new
+        # versions must not repeat old ones that processes may still remember.
+        cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
+        version = cache.get(VERSION_KEY)
     _memo.update(version=version, until=now + VERSION_MEMO_SECONDS)
     return version
 
@@ -48,8 +50,8 @@ def _increment() -> None:
     _memo["version"] = None
     try:
         cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+    except ValueError:  # no version yet (or the cache was emptied): start a new one
+        cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
 
 
 def _increment_on_commit() -> None:

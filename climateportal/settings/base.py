@@ -236,6 +236,9 @@ JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 PORTAL_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 ALLAUTH_TRUSTED_PROXY_COUNT = PORTAL_TRUSTED_PROXY_COUNT
 
+# Consultation results are recounted at most this often (seconds); 0 recounts on every visit.
+CONSULTATION_RESULTS_CACHE_SECONDS = int(os.environ.get("CONSULTATION_RESULTS_CACHE_SECONDS", "60"))
+
 # Consultations: at most N submissions per IP address (kept as a salted hash) per window (s).
 CONSULTATION_SUBMISSION_RATE = (
     int(os.environ.get("CONSULTATION_RATE_LIMIT", "20")),

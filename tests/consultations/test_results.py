@@ -91,7 +91,8 @@ def test_results_arithmetic(filled):
     assert len(results.per_day) == 1 and results.per_day[0][1] == 4
 
 
-def test_results_page_queries_do_not_grow_with_answers(client):
+def test_results_page_queries_do_not_grow_with_answers(client, settings):
+    settings.CONSULTATION_RESULTS_CACHE_SECONDS = 0  # count every time
     consultation = ConsultationFactory()
     q = full_questionnaire(consultation)
 
@@ -102,6 +103,7 @@ def test_results_page_queries_do_not_grow_with_answers(client):
         return len(queries)
 
     submit(consultation, 0, {q["single"]: {"options": (q["single"].options.first().pk,)}})
+    count()  # the first request also reads the questionnaire, which is then remembered
     few = count()
     for n in range(1, 60):
         submit(
@@ -199,3 +201,16 @@ def test_identified_export_keeps_times(filled):
     dataset = responses_dataset(consultation=consultation)
     assert dataset.headers[1] == "submitted at"
     assert all("T" in row[1] for row in dataset)
+
+
+def test_results_are_recounted_after_the_cache_period(client, filled, settings):
+    from django.core.cache import cache
+
+    consultation, q = filled
+    assert "4 responses" in client.get(consultation.get_results_url()).content.decode()
+    submit(consultation, 5, {q["single"]: {"options": (q["single"].options.first().pk,)}})
+    # Within the period the shared counts are served…
+    assert "4 responses" in client.get(consultation.get_results_url()).content.decode()
+    cache.clear()  # the period is over
+    # …and recounted after it.
+    assert "5 responses" in client.get(consultation.get_results_url()).content.decode()
