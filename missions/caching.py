@@ -89,6 +89,21 @@ def connect_invalidation(app_label: str, *, except_models: tuple[str, ...] = ())
         )
 
 
+# Each process also keeps the pages it served last, so a hit needs no round trip to Redis.
+# Keys carry the content version, so an edit makes them stale like the shared ones.
+LOCAL_PAGES = 300
+_local_pages: dict[str, tuple[bytes, str]] = {}
+_local_expiry: dict[str, float] = {}
+
+
+def _remember_locally(key: str, page: tuple[bytes, str]) -> None:
+    if len(_local_pages) >= LOCAL_PAGES:
+        _local_pages.clear()
+        _local_expiry.clear()
+    _local_pages[key] = page
+    _local_expiry[key] = time.monotonic() + PAGE_TIMEOUT
+
+
 def cache_public_page(view: Callable) -> Callable:
     """Serve anonymous GETs of ``view`` from the cache, keyed by path, query and language."""
 
@@ -102,7 +117,13 @@ def cache_public_page(view: Callable) -> Callable:
         ):
             return view(request, *args, **kwargs)
         key = f"page:{content_version()}:{get_language()}:{request.path}"
-        cached = cache.get(key)
+        cached = _local_pages.get(key)
+        if cached is not None and _local_expiry.get(key, 0) < time.monotonic():
+            cached = None  # as old as the shared copy's lifetime: render or fetch again
+        if cached is None:
+            cached = cache.get(key)
+            if cached is not None:
+                _remember_locally(key, cached)
         if cached is not None:
             content, content_type = cached
             response = HttpResponse(content, content_type=content_type)
@@ -111,7 +132,9 @@ def cache_public_page(view: Callable) -> Callable:
             if response.status_code == 200 and not getattr(response, "streaming", False):
                 if hasattr(response, "render") and callable(response.render):
                     response.render()
-                cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
+                cached = (response.content, response["Content-Type"])
+                cache.set(key, cached, PAGE_TIMEOUT)
+                _remember_locally(key, cached)
         patch_vary_headers(response, ("Cookie",))
         return response
 
