@@ -280,7 +280,8 @@ class Answer(models.Model):
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
         indexes = [
-            models.Index(fields=["question", "option"]),
+            # Results count answers per (question, option, number) in one index-only pass.
+            models.Index(fields=["question", "option", "number"], name="answer_question_counts"),
             models.Index(fields=["question", "number"]),
         ]
         constraints = [

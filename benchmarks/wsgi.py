@@ -1,0 +1,15 @@
+"""The project's WSGI application with ``ROOT_URLCONF`` pointed at ``benchmarks.urls``.
+
+The settings module stays ``climateportal.settings.production`` (from the environment); only the
+URLconf gains the trivial baseline view, so the city page is served exactly as in production.
+"""
+
+import os
+
+from django.conf import settings
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "climateportal.settings.production")
+
+settings.ROOT_URLCONF = "benchmarks.urls"
+application = get_wsgi_application()
