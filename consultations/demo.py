@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from missions.demo import DemoReport, _upsert
+from missions.demo import DemoReport, upsert
 from missions.models import Municipality
 
 from .models import Answer, Consultation, Option, Question, Response
@@ -237,14 +237,14 @@ def _generate_responses(consultation: Consultation, count: int = 200) -> int:
 def load_demo(report: DemoReport | None = None) -> DemoReport:
     report = report or DemoReport()
     city = Municipality.objects.get(slug="palaio-faliro")
-    consultation = _upsert(
+    consultation = upsert(
         Consultation,
         {"slug": CONSULTATION["slug"]},
         {**{k: v for k, v in CONSULTATION.items() if k != "slug"}, "municipality": city},
         report,
     )
     for order, kind, required, topic, text, choices, extra in QUESTIONS:
-        question = _upsert(
+        question = upsert(
             Question,
             {"consultation": consultation, "order": order},
             {
@@ -259,7 +259,7 @@ def load_demo(report: DemoReport | None = None) -> DemoReport:
             report,
         )
         for position, (option_en, option_el) in enumerate(choices, start=1):
-            _upsert(
+            upsert(
                 Option,
                 {"question": question, "order": position},
                 {"text_en": option_en, "text_el": option_el},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Max, Min, Prefetch, QuerySet
+from django.db.models import Avg, Count, Max, Min, Prefetch
 from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -220,7 +220,3 @@ def consultation_results(
         questions=results,
         per_day=per_day,
     )
-
-
-def consultations_of(municipality: Municipality) -> QuerySet[Consultation]:
-    return Consultation.objects.public().filter(municipality=municipality)

@@ -516,7 +516,7 @@ class DemoReport:
     passwords: dict[str, str] = field(default_factory=dict)
 
 
-def _upsert(model: type[models.Model], lookup: dict, values: dict, report: DemoReport):
+def upsert(model: type[models.Model], lookup: dict, values: dict, report: DemoReport):
     instance = model._default_manager.filter(**lookup).first()
     if instance is None:
         instance = model(**lookup, **values)
@@ -570,22 +570,19 @@ def load_all() -> DemoReport:
 @transaction.atomic
 def load_demo(report: DemoReport | None = None) -> DemoReport:
     report = report or DemoReport()
-    eu = _upsert(Mission, *_split(EU_MISSION, "slug"), report)
-    greek = _upsert(Mission, *_split(GREEK_MISSION, "slug"), report)
-    programme = _upsert(
-        TwinningProgramme, *_split({**NETZEROCITIES, "mission": eu}, "slug"), report
-    )
+    eu = upsert(Mission, *_split(EU_MISSION, "slug"), report)
+    greek = upsert(Mission, *_split(GREEK_MISSION, "slug"), report)
+    programme = upsert(TwinningProgramme, *_split({**NETZEROCITIES, "mission": eu}, "slug"), report)
 
     cities = {
-        data["slug"]: _upsert(Municipality, *_split(data, "slug"), report)
-        for data in MUNICIPALITIES
+        data["slug"]: upsert(Municipality, *_split(data, "slug"), report) for data in MUNICIPALITIES
     }
 
     palaio_faliro = cities["palaio-faliro"]
     for position, ((date, status, kind, title_en, text_en), (title_el, text_el)) in enumerate(
         zip(PALAIO_FALIRO_MILESTONES, el.PALAIO_FALIRO_MILESTONES_EL, strict=True)
     ):
-        _upsert(
+        upsert(
             Milestone,
             {"municipality": palaio_faliro, "title_en": title_en},
             {
@@ -610,7 +607,7 @@ def load_demo(report: DemoReport | None = None) -> DemoReport:
         (cities["warsaw"], eu, MissionParticipation.Role.MISSION_CITY, None),
     ]
     for municipality, mission, role, joined_on in participations:
-        _upsert(
+        upsert(
             MissionParticipation,
             {"municipality": municipality, "mission": mission},
             {"role": role, "joined_on": joined_on},
@@ -652,17 +649,17 @@ def load_demo(report: DemoReport | None = None) -> DemoReport:
         ).first()
         values = {"cohort": 1, "started_on": started_on, **texts}
         if twinning is None:
-            twinning = _upsert(Twinning, {"programme": programme, **values}, {}, report)
+            twinning = upsert(Twinning, {"programme": programme, **values}, {}, report)
         else:
             model_update(instance=twinning, data=values)
-        _upsert(
+        upsert(
             TwinningParticipant,
             {"twinning": twinning, "municipality": twin},
             {"role": TwinningParticipant.Role.TWIN},
             report,
         )
         for pilot in pilots:
-            _upsert(
+            upsert(
                 TwinningParticipant,
                 {"twinning": twinning, "municipality": pilot},
                 {"role": TwinningParticipant.Role.PILOT},
@@ -674,20 +671,20 @@ def load_demo(report: DemoReport | None = None) -> DemoReport:
         data = dict(data)
         municipality = data.pop("municipality", None)
         data["municipality"] = cities[municipality] if municipality else None
-        organisations[data["slug"]] = _upsert(Organisation, *_split(data, "slug"), report)
+        organisations[data["slug"]] = upsert(Organisation, *_split(data, "slug"), report)
 
     networks = {
-        "ilektron": _upsert(Network, *_split(ILEKTRON, "slug"), report),
-        "partnership-for-climate": _upsert(
+        "ilektron": upsert(Network, *_split(ILEKTRON, "slug"), report),
+        "partnership-for-climate": upsert(
             Network,
             *_split({**PARTNERSHIP, "coordinator": organisations["bopipk"]}, "slug"),
             report,
         ),
-        "c40-cities": _upsert(Network, *_split(C40, "slug"), report),
-        "eurocities": _upsert(Network, *_split(EUROCITIES, "slug"), report),
+        "c40-cities": upsert(Network, *_split(C40, "slug"), report),
+        "eurocities": upsert(Network, *_split(EUROCITIES, "slug"), report),
     }
     for network, organisation, role in MEMBERSHIPS:
-        _upsert(
+        upsert(
             Membership,
             {"network": networks[network], "organisation": organisations[organisation]},
             {"role": role},
@@ -697,7 +694,7 @@ def load_demo(report: DemoReport | None = None) -> DemoReport:
     _user("admin@example.org", superuser=True, report=report)
     for slug in ("palaio-faliro", "kozani", "warsaw"):
         editor = _user(f"editor-{slug}@example.org", superuser=False, report=report)
-        _upsert(
+        upsert(
             MunicipalityRole,
             {"user": editor, "municipality": cities[slug], "role": MunicipalityRole.Role.EDITOR},
             {},

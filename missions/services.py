@@ -9,7 +9,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import update_change_reason
 
-from .models import Milestone, Municipality, MunicipalityRole
+from .models import Milestone
 
 
 def model_update(*, instance: models.Model, data: dict[str, Any]) -> tuple[models.Model, bool]:
@@ -51,14 +51,3 @@ def milestones_bulk_update_status(*, milestones, status: str, acting_user) -> in
         milestone_update_status(milestone=milestone, status=status, acting_user=acting_user)
         count += 1
     return count
-
-
-@transaction.atomic
-def municipality_role_grant(*, user, municipality: Municipality, role: str) -> MunicipalityRole:
-    grant, _created = MunicipalityRole.objects.get_or_create(
-        user=user, municipality=municipality, role=role
-    )
-    if role == MunicipalityRole.Role.EDITOR and not user.is_staff:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
-    return grant

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.db import connection
@@ -38,7 +39,7 @@ def city_list(request: HttpRequest) -> HttpResponse:
         mission=filters.get("mission", ""),
         network=filters.get("network", ""),
     )
-    page = Paginator(cities, request_page_size(), allow_empty_first_page=True).get_page(
+    page = Paginator(cities, settings.PORTAL_PAGE_SIZE, allow_empty_first_page=True).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
@@ -48,12 +49,6 @@ def city_list(request: HttpRequest) -> HttpResponse:
         "missions/city_list.html",
         {"form": form, "page": page, "querystring": query.urlencode()},
     )
-
-
-def request_page_size() -> int:
-    from django.conf import settings
-
-    return settings.PORTAL_PAGE_SIZE
 
 
 @require_safe
