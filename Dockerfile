@@ -22,8 +22,10 @@ RUN apt-get update \
 
 WORKDIR /app
 
-COPY requirements.txt .
-RUN pip install -r requirements.txt
+# Production dependencies only (no pytest, Playwright or ruff), every file checked against the
+# lock's hashes; `make lock` regenerates requirements/production.txt.
+COPY requirements/production.txt requirements/production.txt
+RUN pip install --require-hashes -r requirements/production.txt
 
 COPY . .
 

@@ -3,14 +3,32 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run test bench lint messages services system-packages e2e-deps check-deploy
+.PHONY: install lock run test bench lint messages services system-packages e2e-deps check-deploy
 
+# Installs the development lock (production + development tools), checking every hash.
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements/development.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/development.txt
 	touch $@
+
+# Regenerates the hashed locks from pyproject.toml with pip-tools: requirements/production.txt
+# from [project] dependencies (what the Docker image installs), requirements/development.txt
+# adds the `dev` extra and is constrained by the production lock, so the shared packages keep
+# the same versions. Pins already in a lock are kept; after editing pyproject.toml run
+# `make lock`, then `make install`. Upgrades: make lock LOCK_ARGS=--upgrade
+# (or LOCK_ARGS="--upgrade-package django").
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-trusted-host --no-emit-find-links \
+	$(LOCK_ARGS)
+
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check "pip-tools==7.6.2"
+	$(PIP_COMPILE) --output-file=requirements/production.txt pyproject.toml
+	$(PIP_COMPILE) --extra=dev --constraint=requirements/production.txt \
+		--output-file=requirements/development.txt pyproject.toml
 
 # The embedded default: SQLite, tasks in-process, console email.
 run: install
