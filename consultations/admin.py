@@ -13,9 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
-from missions.admin import EditableMunicipalityFilter, ScopedAdminMixin
-from missions.importing import ImportFileError, dataset_from_bytes, run_resource_import
-from missions.models import Municipality
+from core.admin import ServiceInlineMixin
+from core.importing.files import ImportFileError, dataset_from_bytes
+from core.importing.summary import run_resource_import
+from core.permissions import may_use_admin
+from missions.admin import EditableMunicipalityFilter, MunicipalityScopedAdmin
 
 from . import exports, services
 from .forms import ResponseForm
@@ -23,10 +25,11 @@ from .models import Consultation, Option, Question
 from .resources import QuestionResource
 
 
-class StaffInlineMixin:
-    # The parent admin has already limited the consultation to the user's municipalities.
+class StaffInlineMixin(ServiceInlineMixin):
+    # The parent admin has already limited the consultation to the user's municipalities, and
+    # the services check every save and delete again.
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
+        return may_use_admin(request.user)
 
     has_add_permission = has_change_permission = has_delete_permission = has_view_permission
 
@@ -34,14 +37,14 @@ class StaffInlineMixin:
 class QuestionInline(StaffInlineMixin, TranslationTabularInline):
     model = Question
     extra = 0
-    fields = ("order", "text", "kind", "required", "topic", "max_choices")
+    fields = ("order", "text", "kind", "required", "topic", "max_choices", "is_hidden")
     show_change_link = True
 
 
 class OptionInline(StaffInlineMixin, TranslationTabularInline):
     model = Option
     extra = 2
-    fields = ("order", "text")
+    fields = ("order", "text", "is_hidden")
 
 
 class QuestionImportForm(forms.Form):
@@ -58,7 +61,7 @@ class QuestionImportForm(forms.Form):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(ScopedAdminMixin, TabbedTranslationAdmin):
+class ConsultationAdmin(MunicipalityScopedAdmin, TabbedTranslationAdmin):
     list_display = (
         "title",
         "municipality",
@@ -156,7 +159,7 @@ class ConsultationAdmin(ScopedAdminMixin, TabbedTranslationAdmin):
                 form.add_error("import_file", str(error))
             else:
                 summary = run_resource_import(
-                    resource=QuestionResource(consultation=consultation, user=request.user),
+                    resource=QuestionResource(consultation=consultation, acting_user=request.user),
                     dataset=dataset,
                     dry_run=form.cleaned_data["dry_run"],
                 )
@@ -236,21 +239,13 @@ class ConsultationAdmin(ScopedAdminMixin, TabbedTranslationAdmin):
             messages.SUCCESS,
         )
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Municipality:
-            kwargs["queryset"] = Municipality.objects.editable_by(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 @admin.register(Question)
-class QuestionAdmin(ScopedAdminMixin, TabbedTranslationAdmin):
+class QuestionAdmin(MunicipalityScopedAdmin, TabbedTranslationAdmin):
     list_display = ("text", "consultation", "order", "kind", "required")
     list_filter = ("kind", "required")
     search_fields = ("text_en", "text_el", "text_pl")
     inlines = [OptionInline]
-
-    def scope(self, queryset, request):
-        return queryset.filter(consultation__in=Consultation.objects.editable_by(request.user))
 
     def has_module_permission(self, request):
         return False  # edited from its consultation

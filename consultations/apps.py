@@ -7,7 +7,9 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Consultations")
 
     def ready(self) -> None:
-        from missions.caching import connect_invalidation
+        from core.caching import connect_invalidation
+
+        from . import services  # noqa: F401 - registers the services that write each model
 
         # Citizens' responses appear on no cached page; a busy consultation must not keep
         # emptying the page cache.

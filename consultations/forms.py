@@ -35,7 +35,11 @@ class ResponseForm(forms.Form):
             "required": question.required,
             "help_text": question.help_text,
         }
-        options = [(str(option.pk), option.text) for option in question.options.all()]
+        options = [
+            (str(option.pk), option.text)
+            for option in question.options.all()
+            if not option.is_hidden
+        ]
         if question.kind == Question.Kind.SINGLE:
             return forms.ChoiceField(choices=options, widget=forms.RadioSelect, **common)
         if question.kind == Question.Kind.MULTIPLE:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import LoadedValuesModel, choices_constraint
 from missions.models import Municipality
 
 
@@ -34,15 +35,38 @@ class ConsultationQuerySet(models.QuerySet):
         return self.filter(opens_at__lte=moment, closes_at__gt=moment)
 
 
-class Consultation(models.Model):
-    class Mode(models.TextChoices):
-        ANONYMOUS = "anonymous", _("Anonymous")
-        IDENTIFIED = "identified", _("Identified (signed-in participants)")
+class QuestionQuerySet(models.QuerySet):
+    def editable_by(self, user) -> QuestionQuerySet:
+        return self.filter(consultation__in=Consultation.objects.editable_by(user))
 
-    class ResultsVisibility(models.TextChoices):
-        LIVE = "live", _("Live, while it is open")
-        AFTER_CLOSING = "after_closing", _("After it closes")
-        STAFF_ONLY = "staff_only", _("Staff only")
+    def shown(self) -> QuestionQuerySet:
+        """The questions new responses answer."""
+        return self.filter(is_hidden=False)
+
+
+class OptionQuerySet(models.QuerySet):
+    def editable_by(self, user) -> OptionQuerySet:
+        return self.filter(question__in=Question.objects.editable_by(user))
+
+    def shown(self) -> OptionQuerySet:
+        return self.filter(is_hidden=False)
+
+
+class ConsultationMode(models.TextChoices):
+    ANONYMOUS = "anonymous", _("Anonymous")
+    IDENTIFIED = "identified", _("Identified (signed-in participants)")
+
+
+class ResultsVisibility(models.TextChoices):
+    LIVE = "live", _("Live, while it is open")
+    AFTER_CLOSING = "after_closing", _("After it closes")
+    STAFF_ONLY = "staff_only", _("Staff only")
+
+
+class Consultation(LoadedValuesModel):
+    Mode = ConsultationMode
+
+    ResultsVisibility = ResultsVisibility
 
     municipality = models.ForeignKey(
         Municipality,
@@ -85,12 +109,9 @@ class Consultation(models.Model):
             models.CheckConstraint(
                 condition=Q(closes_at__gt=F("opens_at")), name="consultation_closes_after_opening"
             ),
-            models.CheckConstraint(
-                condition=Q(mode__in=["anonymous", "identified"]), name="consultation_mode_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(results_visibility__in=["live", "after_closing", "staff_only"]),
-                name="consultation_visibility_valid",
+            choices_constraint("mode", ConsultationMode, name="consultation_mode_valid"),
+            choices_constraint(
+                "results_visibility", ResultsVisibility, name="consultation_visibility_valid"
             ),
         ]
 
@@ -120,14 +141,17 @@ class Consultation(models.Model):
         return self.state() == "open"
 
 
-class Question(models.Model):
-    class Kind(models.TextChoices):
-        SINGLE = "single", _("Single choice")
-        MULTIPLE = "multiple", _("Multiple choice")
-        SCALE = "scale", _("Scale")
-        SHORT_TEXT = "short_text", _("Short text")
-        LONG_TEXT = "long_text", _("Long text")
-        NUMBER = "number", _("Number")
+class QuestionKind(models.TextChoices):
+    SINGLE = "single", _("Single choice")
+    MULTIPLE = "multiple", _("Multiple choice")
+    SCALE = "scale", _("Scale")
+    SHORT_TEXT = "short_text", _("Short text")
+    LONG_TEXT = "long_text", _("Long text")
+    NUMBER = "number", _("Number")
+
+
+class Question(LoadedValuesModel):
+    Kind = QuestionKind
 
     CHOICE_KINDS = (Kind.SINGLE, Kind.MULTIPLE)
     TEXT_KINDS = (Kind.SHORT_TEXT, Kind.LONG_TEXT)
@@ -161,6 +185,16 @@ class Question(models.Model):
     number_max = models.DecimalField(
         _("maximum"), max_digits=12, decimal_places=2, null=True, blank=True
     )
+    is_hidden = models.BooleanField(
+        _("hidden from new responses"),
+        default=False,
+        help_text=_(
+            "A question with answers cannot be deleted; hide it instead. Its answers stay in "
+            "the results."
+        ),
+    )
+
+    objects = QuestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["consultation", "order"]
@@ -168,12 +202,7 @@ class Question(models.Model):
         verbose_name_plural = _("questions")
         constraints = [
             models.UniqueConstraint(fields=["consultation", "order"], name="question_order_unique"),
-            models.CheckConstraint(
-                condition=Q(
-                    kind__in=["single", "multiple", "scale", "short_text", "long_text", "number"]
-                ),
-                name="question_kind_valid",
-            ),
+            choices_constraint("kind", QuestionKind, name="question_kind_valid"),
             models.CheckConstraint(
                 condition=Q(scale_max__gt=F("scale_min")), name="question_scale_range"
             ),
@@ -201,12 +230,19 @@ class Question(models.Model):
         return self.kind in self.TEXT_KINDS
 
 
-class Option(models.Model):
+class Option(LoadedValuesModel):
     question = models.ForeignKey(
         Question, on_delete=models.CASCADE, related_name="options", verbose_name=_("question")
     )
     order = models.PositiveSmallIntegerField(_("order"))
     text = models.CharField(_("option"), max_length=300)
+    is_hidden = models.BooleanField(
+        _("hidden from new responses"),
+        default=False,
+        help_text=_("An option that was chosen cannot be deleted; hide it instead."),
+    )
+
+    objects = OptionQuerySet.as_manager()
 
     class Meta:
         ordering = ["question", "order"]
@@ -220,7 +256,7 @@ class Option(models.Model):
         return self.text
 
 
-class Response(models.Model):
+class Response(LoadedValuesModel):
     consultation = models.ForeignKey(
         Consultation,
         on_delete=models.CASCADE,
@@ -254,18 +290,19 @@ class Response(models.Model):
         return f"{self.consultation} · {self.submitted_at:%Y-%m-%d %H:%M}"
 
 
-class Answer(models.Model):
+class Answer(LoadedValuesModel):
     """One answer to one question; a multiple-choice answer is one row per chosen option."""
 
     response = models.ForeignKey(
         Response, on_delete=models.CASCADE, related_name="answers", verbose_name=_("response")
     )
+    # Citizens' answers are never deleted with a question or an option (hide those instead).
     question = models.ForeignKey(
-        Question, on_delete=models.CASCADE, related_name="answers", verbose_name=_("question")
+        Question, on_delete=models.PROTECT, related_name="answers", verbose_name=_("question")
     )
     option = models.ForeignKey(
         Option,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="answers",

@@ -11,9 +11,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
-from missions.resources import ChoiceWidget, ScopedResource, WholeNumberWidget
+from core.importing.resources import ScopedResource
+from core.importing.widgets import ChoiceWidget, WholeNumberWidget
 
-from .models import Consultation, Option, Question
+from . import services
+from .models import Consultation, Question
 
 TRUE = {"1", "true", "yes", "y", "x", "ναι", "tak", "required"}
 FALSE = {"", "0", "false", "no", "n", "όχι", "nie"}
@@ -56,19 +58,23 @@ class QuestionResource(ScopedResource):
         report_skipped = True
         clean_model_instances = True
 
-    def __init__(self, *, consultation: Consultation, user=None, **kwargs):
+    permission_column = "text"
+
+    def __init__(self, *, consultation: Consultation, acting_user, **kwargs):
         self.consultation = consultation
-        super().__init__(user=user, **kwargs)
+        super().__init__(acting_user=acting_user, **kwargs)
 
     def before_import(self, dataset, **kwargs):
         if (
-            not self.unrestricted
-            and not Consultation.objects.editable_by(self.user)
+            not Consultation.objects.editable_by(self.acting_user)
             .filter(pk=self.consultation.pk)
             .exists()
         ):
             raise ValueError(_("You may not change this municipality's consultations."))
         super().before_import(dataset, **kwargs)
+
+    def export_scope(self, queryset):
+        return queryset.filter(consultation__in=Consultation.objects.editable_by(self.acting_user))
 
     def get_queryset(self):
         return Question.objects.filter(consultation=self.consultation).prefetch_related("options")
@@ -98,14 +104,10 @@ class QuestionResource(ScopedResource):
             raise ValidationError({"options": _("An option is listed twice.")})
         if instance.pk is not None and instance.answers.exists():
             current = [option.text_en for option in instance.options.all()]
-            if options != current or instance.kind != Question.objects.get(pk=instance.pk).kind:
-                # Deleting an option would delete answers; renaming it would change them.
+            if options != current:
+                # The option services refuse too; say it once for the whole question.
                 raise ValidationError(
-                    {
-                        "options": _(
-                            "This question has answers already: its type and options cannot change."
-                        )
-                    }
+                    {"options": _("This question has answers already: its options cannot change.")}
                 )
         instance._imported_options = options
 
@@ -117,17 +119,9 @@ class QuestionResource(ScopedResource):
         return super().skip_row(instance, original, row, import_validation_errors)
 
     def after_save_instance(self, instance, row, **kwargs):
-        wanted = instance._imported_options
-        existing = {option.order: option for option in instance.options.all()}
-        for order, text in enumerate(wanted, start=1):
-            option = existing.pop(order, None)
-            if option is None:
-                Option.objects.create(question=instance, order=order, text_en=text)
-            elif option.text_en != text:
-                option.text_en = text
-                option.save(update_fields=["text_en"])
-        if existing:
-            Option.objects.filter(pk__in=[o.pk for o in existing.values()]).delete()
+        services.question_set_options(
+            acting_user=self.acting_user, question=instance, texts=instance._imported_options
+        )
 
     def dehydrate_options(self, question):
         return " | ".join(option.text_en for option in question.options.all())

@@ -10,7 +10,7 @@ from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from missions.caching import content_version
+from core.caching import content_version
 from missions.models import Municipality
 
 from .models import Answer, Consultation, Option, Question, Response

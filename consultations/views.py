@@ -3,16 +3,17 @@ from __future__ import annotations
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.signing import BadSignature
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from missions.caching import content_version
+from core.caching import content_version
+from core.charts import Bar, bar_chart, column_chart
 
 from . import selectors, services
-from .charts import Bar, bar_chart, column_chart
 from .forms import ResponseForm
 from .models import Consultation
 
@@ -74,7 +75,7 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = selectors.consultation_with_questions(user=request.user, slug=slug)
-    questions = list(consultation.questions.all())
+    questions = [question for question in consultation.questions.all() if not question.is_hidden]
     state = consultation.state()
     participant_key = _participant_key(request, consultation)
     context = {
@@ -117,11 +118,17 @@ def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
                     consultation=consultation,
                     participant_key=participant_key,
                     answers=form.answer_values(),
-                    user=request.user if request.user.is_authenticated else None,
+                    acting_user=request.user,
                 )
             except services.AlreadyAnswered:
                 context["already_answered"] = True
                 return render(request, "consultations/detail.html", context, status=409)
+            except ValidationError as error:
+                # The form checks what the service checks; a crafted request ends here.
+                for message in error.messages:
+                    form.add_error(None, message)
+                context["form"] = form
+                return render(request, "consultations/detail.html", context, status=400)
             except services.ConsultationNotOpen:
                 context["state"] = consultation.state()
                 return render(request, "consultations/detail.html", context, status=403)

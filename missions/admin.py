@@ -1,14 +1,21 @@
-"""Staff admin. Every queryset and every permission goes through the ``editable_by`` scopes."""
+"""Staff admin of the missions domain. What each user sees comes from the models' scopes, and
+every save and delete goes through ``missions.services`` (``core.admin``)."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, JSON, XLSX
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import (
+    ScopedAdminMixin,
+    ScopedImportExportMixin,
+    ServiceInlineMixin,
+    ServiceWritesMixin,
+)
+from core.permissions import acts_for_all, may_use_admin
 
 from . import services
 from .models import (
@@ -33,72 +40,21 @@ from .resources import (
 )
 
 
-class ScopedImportExportMixin(ImportExportMixin):
-    """Import/export in CSV, XLSX and JSON, with the resource built for the signed-in user."""
-
-    formats = [CSV, XLSX, JSON]
-    # The confirm step re-reads the file; keep it in the cache (Redis in production) so any
-    # web process can finish an import another one previewed.
-    tmp_storage_class = "import_export.tmp_storages.CacheStorage"
-
-    def get_import_resource_kwargs(self, request, **kwargs):
-        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
-
-    def get_export_resource_kwargs(self, request, **kwargs):
-        return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
-
-    def add_data_read_fail_error_to_form(self, form, e):
-        if isinstance(e, UnicodeDecodeError):
-            form.add_error(
-                "import_file",
-                _("The file is not UTF-8 encoded. Save it as UTF-8 (“CSV UTF-8”) and try again."),
-            )
-            return
-        super().add_data_read_fail_error_to_form(form, e)
+def _may_edit_some_municipality(request) -> bool:
+    return may_use_admin(request.user) and (
+        acts_for_all(request.user) or Municipality.objects.editable_by(request.user).exists()
+    )
 
 
-class ScopedAdminMixin:
-    """Staff see and change only the objects of the municipalities they edit for."""
-
-    def scope(self, queryset, request):
-        return queryset.editable_by(request.user)
-
-    def get_queryset(self, request):
-        return self.scope(super().get_queryset(request), request)
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff
-
-    def has_view_permission(self, request, obj=None):
-        return self._may_edit(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._may_edit(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._may_edit(request, obj)
+class MunicipalityScopedAdmin(ScopedAdminMixin):
+    """Objects that belong to a municipality: staff add them for the municipalities they edit,
+    and choose only those municipalities."""
 
     def has_add_permission(self, request, *args):
-        return (
-            request.user.is_active
-            and request.user.is_staff
-            and (
-                request.user.is_superuser or Municipality.objects.editable_by(request.user).exists()
-            )
-        )
+        return _may_edit_some_municipality(request)
 
     def has_import_permission(self, request):
         return self.has_add_permission(request)
-
-    def has_export_permission(self, request):
-        return self.has_module_permission(request)
-
-    def _may_edit(self, request, obj):
-        if not (request.user.is_active and request.user.is_staff):
-            return False
-        if obj is None:
-            return True
-        return self.scope(type(obj)._default_manager.filter(pk=obj.pk), request).exists()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Municipality:
@@ -106,11 +62,11 @@ class ScopedAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class MunicipalityInlineMixin:
+class MunicipalityInlineMixin(ServiceInlineMixin):
     """Inlines on a municipality follow the municipality's own permission."""
 
     def _may_edit_parent(self, request, obj):
-        if not (request.user.is_active and request.user.is_staff):
+        if not may_use_admin(request.user):
             return False
         return (
             obj is None or Municipality.objects.editable_by(request.user).filter(pk=obj.pk).exists()
@@ -146,17 +102,17 @@ class MilestoneInline(MunicipalityInlineMixin, TranslationStackedInline):
     show_change_link = True
 
 
-class MunicipalityRoleInline(admin.TabularInline):
+class SuperuserInlineMixin(ServiceInlineMixin):
+    def has_view_permission(self, request, obj=None):
+        return acts_for_all(request.user)
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
+class MunicipalityRoleInline(SuperuserInlineMixin, admin.TabularInline):
     model = MunicipalityRole
     extra = 0
     autocomplete_fields = ("user",)
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    has_add_permission = has_change_permission = has_delete_permission = (
-        lambda self, request, obj=None: request.user.is_superuser
-    )
 
 
 class MissionParticipationInline(MunicipalityInlineMixin, admin.TabularInline):
@@ -164,14 +120,14 @@ class MissionParticipationInline(MunicipalityInlineMixin, admin.TabularInline):
     extra = 0
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return acts_for_all(request.user)
 
     has_add_permission = has_delete_permission = has_change_permission
 
 
 @admin.register(Municipality)
 class MunicipalityAdmin(
-    ScopedAdminMixin, ScopedImportExportMixin, SimpleHistoryAdmin, TabbedTranslationAdmin
+    MunicipalityScopedAdmin, ScopedImportExportMixin, SimpleHistoryAdmin, TabbedTranslationAdmin
 ):
     resource_classes = [MunicipalityResource]
     list_display = ("name", "native_name", "country", "region", "is_published")
@@ -180,7 +136,20 @@ class MunicipalityAdmin(
     prepopulated_fields = {"slug": ("name_en",)}
     inlines = [MilestoneInline, MissionParticipationInline, MunicipalityRoleInline]
     fieldsets = (
-        (None, {"fields": ("name", "native_name", "slug", "country", "region", "is_published")}),
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "native_name",
+                    "slug",
+                    "country",
+                    "region",
+                    "language",
+                    "is_published",
+                )
+            },
+        ),
         (_("Contact"), {"fields": ("website", "email", "phone", "address")}),
         (
             _("Profile"),
@@ -189,16 +158,19 @@ class MunicipalityAdmin(
     )
 
     def has_add_permission(self, request, *args):
-        return request.user.is_superuser
+        return acts_for_all(request.user)
+
+    def has_import_permission(self, request):
+        return _may_edit_some_municipality(request)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return acts_for_all(request.user)
 
     def get_readonly_fields(self, request, obj=None):
-        return () if request.user.is_superuser else ("slug", "is_published")
+        return () if acts_for_all(request.user) else services.ADMINISTRATOR_FIELDS
 
     def get_prepopulated_fields(self, request, obj=None):
-        return self.prepopulated_fields if request.user.is_superuser else {}
+        return self.prepopulated_fields if acts_for_all(request.user) else {}
 
 
 class YearListFilter(admin.SimpleListFilter):
@@ -215,8 +187,9 @@ class YearListFilter(admin.SimpleListFilter):
         return [(str(year), str(year)) for year in sorted(set(years), reverse=True)]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(date__year=int(self.value()))
+        value = self.value() or ""
+        if value.isascii() and value.isdigit() and len(value) <= 4:
+            return queryset.filter(date__year=int(value))
         return queryset
 
 
@@ -266,7 +239,7 @@ class RepeatedTextFilter(admin.SimpleListFilter):
 
 @admin.register(Milestone)
 class MilestoneAdmin(
-    ScopedAdminMixin, ScopedImportExportMixin, SimpleHistoryAdmin, TabbedTranslationAdmin
+    MunicipalityScopedAdmin, ScopedImportExportMixin, SimpleHistoryAdmin, TabbedTranslationAdmin
 ):
     resource_classes = [MilestoneResource]
     list_display = (
@@ -345,46 +318,32 @@ class MilestoneAdmin(
         return super().change_view(request, object_id, form_url, extra_context)
 
 
-class TwinningParticipantFormSet(BaseInlineFormSet):
-    """A staff editor's twinning must keep one of the editor's own municipalities in it."""
-
-    editable_ids: set[int] | None = None  # None: a superuser, who may pair any cities
-
-    def clean(self):
-        super().clean()
-        if self.editable_ids is None:
-            return
-        kept = [
-            form.cleaned_data["municipality"].pk
-            for form in self.forms
-            if getattr(form, "cleaned_data", None)
-            and not form.cleaned_data.get("DELETE")
-            and form.cleaned_data.get("municipality")
-        ]
-        if not set(kept) & self.editable_ids:
-            raise ValidationError(_("A twinning must include a municipality you edit for."))
-
-
-class TwinningParticipantInline(admin.TabularInline):
-    # The twinning admin has already scoped the twinning itself to the user's municipalities;
-    # the formset keeps one of them in it. Partner cities are chosen from every municipality.
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
-
-    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+class TwinningParticipantInline(ServiceInlineMixin, admin.TabularInline):
+    """A twinning's cities, changed by whoever may change the twinning (its programme's
+    coordinators and superusers), chosen among the municipalities the user may see."""
 
     model = TwinningParticipant
-    formset = TwinningParticipantFormSet
     extra = 1
 
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.editable_ids = (
-            None
-            if request.user.is_superuser
-            else set(Municipality.objects.editable_by(request.user).values_list("pk", flat=True))
+    def has_view_permission(self, request, obj=None):
+        return may_use_admin(request.user) and (
+            obj is None
+            or Twinning.objects.visible_in_admin_to(request.user).filter(pk=obj.pk).exists()
         )
-        return formset
+
+    def has_change_permission(self, request, obj=None):
+        if not may_use_admin(request.user):
+            return False
+        if obj is None:
+            return TwinningProgramme.objects.managed_by(request.user).exists()
+        return Twinning.objects.editable_by(request.user).filter(pk=obj.pk).exists()
+
+    has_add_permission = has_delete_permission = has_change_permission
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Municipality:
+            kwargs["queryset"] = Municipality.objects.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Twinning)
@@ -397,27 +356,39 @@ class TwinningAdmin(
     search_fields = ("title_en", "participants__municipality__name_en")
     inlines = [TwinningParticipantInline]
 
-    def get_export_queryset(self, request):
+    def view_scope(self, queryset, request):
+        # A city's editors see their city's twinnings (read-only unless they coordinate).
+        return queryset.filter(pk__in=Twinning.objects.visible_in_admin_to(request.user))
+
+    def has_add_permission(self, request, *args):
         return (
-            TwinningParticipant.objects.filter(
-                role=TwinningParticipant.Role.PILOT, twinning__in=self.get_queryset(request)
-            )
-            .select_related("municipality", "twinning__programme")
-            .prefetch_related("twinning__participants__municipality")
+            may_use_admin(request.user)
+            and TwinningProgramme.objects.managed_by(request.user).exists()
         )
 
+    def has_import_permission(self, request):
+        return self.has_add_permission(request)
 
-class SuperuserOnlyAdmin:
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "programme":
+            kwargs["queryset"] = TwinningProgramme.objects.managed_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_export_queryset(self, request):
+        return TwinningResource(acting_user=request.user).get_queryset()
+
+
+class SuperuserOnlyAdmin(ServiceWritesMixin):
     """Shared reference data (missions, programmes, networks): administrators only."""
 
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
+        return acts_for_all(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+        return acts_for_all(request.user)
 
     has_add_permission = has_change_permission = has_delete_permission = (
-        lambda self, request, obj=None: request.user.is_active and request.user.is_superuser
+        lambda self, request, obj=None: acts_for_all(request.user)
     )
 
 
@@ -431,9 +402,10 @@ class MissionAdmin(SuperuserOnlyAdmin, TabbedTranslationAdmin):
 class TwinningProgrammeAdmin(SuperuserOnlyAdmin, TabbedTranslationAdmin):
     list_display = ("name", "starts_on", "ends_on")
     prepopulated_fields = {"slug": ("name_en",)}
+    filter_horizontal = ("coordinators",)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ServiceInlineMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ("organisation",)
@@ -449,7 +421,7 @@ class NetworkAdmin(SuperuserOnlyAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ScopedAdminMixin, ScopedImportExportMixin, TabbedTranslationAdmin):
+class OrganisationAdmin(MunicipalityScopedAdmin, ScopedImportExportMixin, TabbedTranslationAdmin):
     resource_classes = [OrganisationResource]
     list_display = ("name", "kind", "country", "municipality")
     list_filter = ("kind",)
@@ -458,7 +430,7 @@ class OrganisationAdmin(ScopedAdminMixin, ScopedImportExportMixin, TabbedTransla
 
 
 @admin.register(Membership)
-class MembershipAdmin(ScopedAdminMixin, ScopedImportExportMixin, admin.ModelAdmin):
+class MembershipAdmin(MunicipalityScopedAdmin, ScopedImportExportMixin, admin.ModelAdmin):
     resource_classes = [MembershipResource]
     list_display = ("organisation", "network", "role", "joined_on", "left_on")
     list_filter = ("network", "role")

@@ -7,6 +7,8 @@ class MissionsConfig(AppConfig):
     verbose_name = _("Missions")
 
     def ready(self) -> None:
-        from .caching import connect_invalidation
+        from core.caching import connect_invalidation
+
+        from . import services  # noqa: F401 - registers the services that write each model
 
         connect_invalidation(self.label)

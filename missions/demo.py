@@ -15,6 +15,9 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 
+from core.permissions import system_actor
+from core.services import writer_for
+
 from . import demo_content as el
 from .models import (
     Membership,
@@ -29,7 +32,6 @@ from .models import (
     TwinningParticipant,
     TwinningProgramme,
 )
-from .services import model_update
 
 D = datetime.date
 
@@ -517,14 +519,19 @@ class DemoReport:
 
 
 def upsert(model: type[models.Model], lookup: dict, values: dict, report: DemoReport):
+    """Find ``model`` by ``lookup`` and save it with ``values`` through its services, as the
+    system actor; only what differs is written."""
+    save = writer_for(model).save
     instance = model._default_manager.filter(**lookup).first()
     if instance is None:
         instance = model(**lookup, **values)
-        instance.full_clean()
-        instance.save()
+        save(acting_user=system_actor(), instance=instance)
         report.created.append(f"{model._meta.verbose_name}: {instance}")
         return instance
-    model_update(instance=instance, data=values)
+    for name, value in values.items():
+        setattr(instance, name, value)
+    if instance.changed_fields():
+        save(acting_user=system_actor(), instance=instance)
     return instance
 
 
@@ -556,14 +563,12 @@ def _user(email: str, *, superuser: bool, report: DemoReport):
 
 
 def load_all() -> DemoReport:
-    """Every app's demo data, in the order of ``settings.PORTAL_DEMO_LOADERS``."""
-    from django.conf import settings
-    from django.utils.module_loading import import_string
+    from consultations.demo import load_demo as load_consultations
 
     report = DemoReport()
     with transaction.atomic():
-        for loader in settings.PORTAL_DEMO_LOADERS:
-            import_string(loader)(report)
+        load_demo(report)
+        load_consultations(report)
     return report
 
 
@@ -651,7 +656,7 @@ def load_demo(report: DemoReport | None = None) -> DemoReport:
         if twinning is None:
             twinning = upsert(Twinning, {"programme": programme, **values}, {}, report)
         else:
-            model_update(instance=twinning, data=values)
+            upsert(Twinning, {"pk": twinning.pk}, values, report)
         upsert(
             TwinningParticipant,
             {"twinning": twinning, "municipality": twin},

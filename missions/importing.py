@@ -1,187 +1,19 @@
-"""Reading a spreadsheet into a dataset and running an import through a resource.
-
-Shared by ``manage.py import_data`` and the benchmarks; the admin goes through
-django-import-export's own views with the same resources.
-"""
+"""Imports of the missions domain by kind, for ``manage.py import_data`` and the benchmarks."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-
 import tablib
-from django.utils.translation import gettext as _
-from import_export.results import RowResult
+
+from core.importing.summary import ImportSummary, run_resource_import
 
 from .resources import RESOURCES
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (format, encoding, structure)."""
-
-
-FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json"}
-
-
-def dataset_from_bytes(data: bytes, *, file_format: str) -> tablib.Dataset:
-    if file_format not in FORMATS.values():
-        raise ImportFileError(_("Unsupported file type: use CSV, XLSX or JSON."))
-    if file_format == "xlsx":
-        try:
-            return tablib.Dataset().load(data, format="xlsx")
-        except Exception as error:  # openpyxl raises many kinds for a broken workbook
-            raise ImportFileError(
-                _("The file could not be read as an XLSX workbook (%(error)s).")
-                % {"error": type(error).__name__}
-            ) from error
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportFileError(
-            _(
-                "The file is not UTF-8 encoded (byte 0x%(byte)02X at position %(position)s). "
-                "Save it as UTF-8 (“CSV UTF-8” in spreadsheet programs) and try again."
-            )
-            % {"byte": data[error.start], "position": error.start}
-        ) from error
-    if not text.strip():
-        raise ImportFileError(_("The file is empty."))
-    try:
-        return tablib.Dataset().load(text, format=file_format)
-    except Exception as error:  # tablib raises JSONDecodeError, csv.Error, InvalidDimensions…
-        raise ImportFileError(
-            _("The file could not be read as %(format)s (%(error)s).")
-            % {"format": file_format.upper(), "error": error}
-        ) from error
-
-
-def dataset_from_path(path: Path) -> tablib.Dataset:
-    file_format = FORMATS.get(path.suffix.lower())
-    if file_format is None:
-        raise ImportFileError(_("Unsupported file type: use .csv, .xlsx or .json."))
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ImportFileError(
-            _("The file cannot be read: %(error)s") % {"error": error.strerror}
-        ) from error
-    return dataset_from_bytes(data, file_format=file_format)
-
-
-@dataclass
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        if self.column:
-            return _("row %(row)s, column “%(column)s”: %(message)s") % {
-                "row": self.row,
-                "column": self.column,
-                "message": self.message,
-            }
-        return _("row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
-
-
-@dataclass
-class ImportSummary:
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    file_errors: list[str] = field(default_factory=list)
-    written: bool = False
-    # Row number → "new", "update", "skip", "invalid" or "error", for a preview of every row.
-    row_status: dict[int, str] = field(default_factory=dict)
-
-    @property
-    def error_count(self) -> int:
-        return len({error.row for error in self.errors}) + len(self.file_errors)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and not self.file_errors
-
-
-def _column_for(resource, attribute: str) -> str:
-    for resource_field in resource.fields.values():
-        if resource_field.attribute == attribute or resource_field.column_name == attribute:
-            return resource_field.column_name
-    return "" if attribute == "__all__" else attribute
-
-
-def run_import(
-    *, kind: str, dataset: tablib.Dataset, user=None, dry_run: bool = False
-) -> ImportSummary:
-    """Import ``dataset`` all-or-nothing: any error rolls the whole file back."""
+def run_import(*, kind: str, dataset: tablib.Dataset, acting_user, dry_run: bool = False):
+    """Import ``dataset`` as ``kind`` for ``acting_user``, all-or-nothing."""
     # The command line reports counts and errors, so it skips the admin's per-row diffs.
-    resource = RESOURCES[kind](user=user, html_diff=False)
+    resource = RESOURCES[kind](acting_user=acting_user, html_diff=False)
     return run_resource_import(resource=resource, dataset=dataset, dry_run=dry_run)
 
 
-def run_resource_import(
-    *, resource, dataset: tablib.Dataset, dry_run: bool = False
-) -> ImportSummary:
-    """Run any of the portal's resources all-or-nothing and summarise rows and errors."""
-    result = resource.import_data(
-        dataset,
-        dry_run=dry_run,
-        raise_errors=False,
-        use_transactions=True,
-        rollback_on_validation_errors=True,
-    )
-    summary = ImportSummary()
-    for error in result.base_errors:
-        summary.file_errors.append(str(error.error))
-    if summary.file_errors:
-        # The file as a whole is wrong (e.g. a missing column): row errors would only repeat it.
-        summary.written = False
-        return summary
-    for number, errors in result.row_errors():
-        for error in errors:
-            summary.errors.append(RowError(number, "", str(error.error)))
-    for invalid in result.invalid_rows:
-        for attribute, messages in invalid.error_dict.items():
-            for message in messages:
-                summary.errors.append(
-                    RowError(invalid.number, _column_for(resource, attribute), str(message))
-                )
-    summary.errors.sort(key=lambda error: (error.row, error.column))
-    for number, row_result in enumerate(result.rows, start=1):
-        summary.row_status[getattr(row_result, "number", None) or number] = row_result.import_type
-    totals = result.totals
-    summary.new = totals.get(RowResult.IMPORT_TYPE_NEW, 0)
-    summary.updated = totals.get(RowResult.IMPORT_TYPE_UPDATE, 0)
-    summary.unchanged = totals.get(RowResult.IMPORT_TYPE_SKIP, 0)
-    summary.written = summary.ok and not dry_run
-    return summary
-
-
-def report_to_command(command, *, kind: str, file, summary: ImportSummary, dry_run: bool) -> None:
-    """Print an import's counts and row errors; fail the command if anything went wrong."""
-    from django.core.management.base import CommandError
-
-    command.stdout.write(
-        _(
-            "%(kind)s: %(new)d new, %(updated)d updated, %(unchanged)d unchanged, "
-            "%(errors)d with errors"
-        )
-        % {
-            "kind": kind,
-            "new": summary.new,
-            "updated": summary.updated,
-            "unchanged": summary.unchanged,
-            "errors": summary.error_count,
-        }
-    )
-    for message in summary.file_errors:
-        command.stderr.write(f"{file}: {message}")
-    for error in summary.errors:
-        command.stderr.write(f"{file}: {error}")
-    if not summary.ok:
-        raise CommandError(_("Nothing was written: fix the errors above and import again."))
-    if dry_run:
-        command.stdout.write(_("Dry run: nothing was written."))
-    else:
-        command.stdout.write(command.style.SUCCESS(_("Import complete.")))
+__all__ = ["ImportSummary", "run_import"]

@@ -4,9 +4,11 @@ twinning and networks.
 Change history (django-simple-history) is registered in ``translation.py``, after the
 translated fields exist, so that history keeps every language.
 
-Permission rule: ``Municipality.objects.editable_by(user)`` is the one place that says which
-municipalities a user may change. Every other scope (milestones, twinnings, organisations,
-memberships) is derived from it, and the admin, the imports and the views all call these scopes.
+Permission rules live on the QuerySets, once each: ``Municipality.objects.editable_by(user)``
+says which municipalities a user may change, and the scopes of milestones, organisations and
+memberships derive from it; ``TwinningProgramme.objects.managed_by(user)`` says whose
+twinnings a user may change (the programme's coordinators and superusers). The services, the
+admin, the imports and the views all call these scopes; with no user they return nothing.
 """
 
 from __future__ import annotations
@@ -25,20 +27,28 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from core.models import (
+    LoadedValuesModel,
+    TimeStampedModel,
+    choices_constraint,
+    language_codes,
+)
+from core.permissions import acts_for_all, is_signed_in
+
 if TYPE_CHECKING:
     from accounts.models import User
 
 
-def _is_anonymous(user) -> bool:
-    return user is None or not user.is_authenticated or not user.is_active
+def default_language_for_country(country) -> str:
+    """The portal language a municipality of ``country`` reads by default: the first of the
+    country's official languages (CLDR) that the portal speaks, else the portal's default."""
+    from babel.languages import get_official_languages
 
-
-class TimeStampedModel(models.Model):
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    class Meta:
-        abstract = True
+    codes = language_codes()
+    for code in get_official_languages(str(country or ""), de_facto=True):
+        if code in codes:
+            return code
+    return settings.LANGUAGE_CODE
 
 
 # --------------------------------------------------------------------------------------------
@@ -51,12 +61,11 @@ class MunicipalityQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
     def editable_by(self, user: User | None) -> MunicipalityQuerySet:
-        """The municipalities ``user`` may change: superusers all, staff those they edit for."""
-        if _is_anonymous(user):
-            return self.none()
-        if user.is_superuser:
+        """The municipalities ``user`` may change: superusers (and the system actor) all,
+        staff those they hold an editor role for, anybody else none."""
+        if acts_for_all(user):
             return self.all()
-        if not user.is_staff:
+        if not is_signed_in(user) or not user.is_staff:
             return self.none()
         return self.filter(
             pk__in=MunicipalityRole.objects.filter(
@@ -67,10 +76,10 @@ class MunicipalityQuerySet(models.QuerySet):
     def with_role_for(self, user: User | None) -> MunicipalityQuerySet:
         """The municipalities ``user`` acts for in any role (editor or official): who may
         request and read its progress reports. Superusers act for all."""
-        if _is_anonymous(user):
-            return self.none()
-        if user.is_superuser:
+        if acts_for_all(user):
             return self.all()
+        if not is_signed_in(user):
+            return self.none()
         return self.filter(
             pk__in=MunicipalityRole.objects.filter(user=user).values("municipality_id")
         )
@@ -119,6 +128,15 @@ class Municipality(TimeStampedModel):
         validators=[MinValueValidator(2020), MaxValueValidator(2100)],
     )
     summary = models.TextField(_("summary"), blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_(
+            "The language of its monthly reports and emails; empty: the country's language."
+        ),
+    )
     is_published = models.BooleanField(_("published"), default=True)
 
     objects = MunicipalityQuerySet.as_manager()
@@ -140,19 +158,31 @@ class Municipality(TimeStampedModel):
                 name="municipality_longitude_range",
             ),
             models.CheckConstraint(condition=~Q(slug=""), name="municipality_slug_not_empty"),
+            models.CheckConstraint(
+                condition=Q(language="") | Q(language__in=language_codes()),
+                name="municipality_language_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def reading_language(self) -> str:
+        """The language its reports and emails are written in."""
+        return self.language or default_language_for_country(self.country)
+
     def get_absolute_url(self) -> str:
         return reverse("missions:city-detail", kwargs={"slug": self.slug})
 
 
-class MunicipalityRole(models.Model):
-    class Role(models.TextChoices):
-        EDITOR = "editor", _("Editor")
-        OFFICIAL = "official", _("Official")
+class MunicipalityRoleKind(models.TextChoices):
+    EDITOR = "editor", _("Editor")
+    OFFICIAL = "official", _("Official")
+
+
+class MunicipalityRole(LoadedValuesModel):
+    Role = MunicipalityRoleKind
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -172,9 +202,7 @@ class MunicipalityRole(models.Model):
             models.UniqueConstraint(
                 fields=["user", "municipality", "role"], name="municipality_role_unique"
             ),
-            models.CheckConstraint(
-                condition=Q(role__in=["editor", "official"]), name="municipality_role_valid"
-            ),
+            choices_constraint("role", MunicipalityRoleKind, name="municipality_role_valid"),
         ]
 
     def __str__(self) -> str:
@@ -206,11 +234,14 @@ class Mission(TimeStampedModel):
         return self.short_name or self.name
 
 
-class MissionParticipation(models.Model):
-    class Role(models.TextChoices):
-        MISSION_CITY = "mission_city", _("Mission city")
-        PILOT_CITY = "pilot_city", _("Pilot city")
-        PARTICIPANT = "participant", _("Participant")
+class ParticipationRole(models.TextChoices):
+    MISSION_CITY = "mission_city", _("Mission city")
+    PILOT_CITY = "pilot_city", _("Pilot city")
+    PARTICIPANT = "participant", _("Participant")
+
+
+class MissionParticipation(LoadedValuesModel):
+    Role = ParticipationRole
 
     municipality = models.ForeignKey(
         Municipality,
@@ -234,6 +265,7 @@ class MissionParticipation(models.Model):
             models.UniqueConstraint(
                 fields=["municipality", "mission"], name="mission_participation_unique"
             ),
+            choices_constraint("role", ParticipationRole, name="mission_participation_role_valid"),
         ]
 
     def __str__(self) -> str:
@@ -252,11 +284,14 @@ class MilestoneQuerySet(models.QuerySet):
     def public(self) -> MilestoneQuerySet:
         return self.filter(municipality__is_published=True)
 
+    def visible_to(self, user: User | None) -> MilestoneQuerySet:
+        return self.filter(municipality__in=Municipality.objects.visible_to(user))
+
     def with_repeated_text(self) -> MilestoneQuerySet:
         """Annotate ``repeats_text``: another milestone of the same city has this description in
         some language — usually a copy-paste slip (as on Palaio Faliro's own page)."""
         repeats = Q()
-        for language in ("en", "el", "pl"):
+        for language in language_codes():
             field = f"description_{language}"
             repeats |= Q(
                 Exists(
@@ -273,28 +308,37 @@ class MilestoneQuerySet(models.QuerySet):
         )
 
 
+class MilestoneStatus(models.TextChoices):
+    UPCOMING = "upcoming", _("Upcoming")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    DELAYED = "delayed", _("Delayed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+
+
+class MilestoneKind(models.TextChoices):
+    GENERAL = "general", _("General")
+    MISSION = "mission", _("Mission membership")
+    TWINNING = "twinning", _("Twinning")
+    GOVERNANCE = "governance", _("Governance")
+    CONSULTATION = "consultation", _("Consultation")
+    ACTION_PLAN = "action_plan", _("Climate City Contract: action plan")
+    INVESTMENT_PLAN = "investment_plan", _("Climate City Contract: investment plan")
+    COMMITMENTS = "commitments", _("Climate City Contract: commitments")
+
+
 class Milestone(TimeStampedModel):
-    class Status(models.TextChoices):
-        UPCOMING = "upcoming", _("Upcoming")
-        IN_PROGRESS = "in_progress", _("In progress")
-        COMPLETED = "completed", _("Completed")
-        DELAYED = "delayed", _("Delayed")
-        CANCELLED = "cancelled", _("Cancelled")
+    Status = MilestoneStatus
 
-    class Precision(models.TextChoices):
-        DAY = "day", _("Day")
-        MONTH = "month", _("Month")
-        YEAR = "year", _("Year")
+    Precision = DatePrecision
 
-    class Kind(models.TextChoices):
-        GENERAL = "general", _("General")
-        MISSION = "mission", _("Mission membership")
-        TWINNING = "twinning", _("Twinning")
-        GOVERNANCE = "governance", _("Governance")
-        CONSULTATION = "consultation", _("Consultation")
-        ACTION_PLAN = "action_plan", _("Climate City Contract: action plan")
-        INVESTMENT_PLAN = "investment_plan", _("Climate City Contract: investment plan")
-        COMMITMENTS = "commitments", _("Climate City Contract: commitments")
+    Kind = MilestoneKind
 
     municipality = models.ForeignKey(
         Municipality,
@@ -329,31 +373,9 @@ class Milestone(TimeStampedModel):
             models.UniqueConstraint(
                 "municipality", Lower("title_en"), name="milestone_unique_title_per_municipality"
             ),
-            models.CheckConstraint(
-                condition=Q(
-                    status__in=["upcoming", "in_progress", "completed", "delayed", "cancelled"]
-                ),
-                name="milestone_status_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(date_precision__in=["day", "month", "year"]),
-                name="milestone_precision_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(
-                    kind__in=[
-                        "general",
-                        "mission",
-                        "twinning",
-                        "governance",
-                        "consultation",
-                        "action_plan",
-                        "investment_plan",
-                        "commitments",
-                    ]
-                ),
-                name="milestone_kind_valid",
-            ),
+            choices_constraint("status", MilestoneStatus, name="milestone_status_valid"),
+            choices_constraint("date_precision", DatePrecision, name="milestone_precision_valid"),
+            choices_constraint("kind", MilestoneKind, name="milestone_kind_valid"),
             models.CheckConstraint(condition=~Q(title_en=""), name="milestone_title_not_empty"),
         ]
 
@@ -395,6 +417,17 @@ class Milestone(TimeStampedModel):
 # --------------------------------------------------------------------------------------------
 
 
+class TwinningProgrammeQuerySet(models.QuerySet):
+    def managed_by(self, user: User | None) -> TwinningProgrammeQuerySet:
+        """The programmes whose twinnings ``user`` may change: superusers all, the
+        programme's coordinators theirs, anybody else none."""
+        if acts_for_all(user):
+            return self.all()
+        if not is_signed_in(user) or not user.is_staff:
+            return self.none()
+        return self.filter(coordinators=user)
+
+
 class TwinningProgramme(TimeStampedModel):
     name = models.CharField(_("name"), max_length=250)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -411,6 +444,15 @@ class TwinningProgramme(TimeStampedModel):
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     website = models.URLField(_("website"), blank=True)
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="coordinated_programmes",
+        verbose_name=_("coordinators"),
+        help_text=_("Staff who add, change and remove this programme's twinnings."),
+    )
+
+    objects = TwinningProgrammeQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -431,11 +473,31 @@ class TwinningProgramme(TimeStampedModel):
 
 class TwinningQuerySet(models.QuerySet):
     def editable_by(self, user: User | None) -> TwinningQuerySet:
+        """Twinnings belong to their programme: its coordinators and superusers change them."""
+        return self.filter(programme__in=TwinningProgramme.objects.managed_by(user))
+
+    def involving(self, municipalities) -> TwinningQuerySet:
         return self.filter(
-            pk__in=TwinningParticipant.objects.filter(
-                municipality__in=Municipality.objects.editable_by(user)
-            ).values("twinning_id")
+            pk__in=TwinningParticipant.objects.filter(municipality__in=municipalities).values(
+                "twinning_id"
+            )
         )
+
+    def visible_in_admin_to(self, user: User | None) -> TwinningQuerySet:
+        """What the admin lists: the twinnings a user may change, and (read-only) those of
+        the municipalities they edit for."""
+        return self.filter(
+            Q(pk__in=self.editable_by(user).values("pk"))
+            | Q(pk__in=self.involving(Municipality.objects.editable_by(user)).values("pk"))
+        )
+
+    def public(self) -> TwinningQuerySet:
+        """Twinnings in which at least two published municipalities take part."""
+        return self.annotate(
+            published_participants=models.Count(
+                "participants", filter=Q(participants__municipality__is_published=True)
+            )
+        ).filter(published_participants__gte=2)
 
 
 class Twinning(TimeStampedModel):
@@ -466,10 +528,21 @@ class Twinning(TimeStampedModel):
         return self.title or f"{self.programme} · {_('cohort')} {self.cohort}"
 
 
-class TwinningParticipant(models.Model):
-    class Role(models.TextChoices):
-        PILOT = "pilot", _("Pilot city")
-        TWIN = "twin", _("Twin city")
+class TwinningParticipantQuerySet(models.QuerySet):
+    def editable_by(self, user: User | None) -> TwinningParticipantQuerySet:
+        return self.filter(twinning__in=Twinning.objects.editable_by(user))
+
+    def public(self) -> TwinningParticipantQuerySet:
+        return self.filter(municipality__is_published=True)
+
+
+class ParticipantRole(models.TextChoices):
+    PILOT = "pilot", _("Pilot city")
+    TWIN = "twin", _("Twin city")
+
+
+class TwinningParticipant(LoadedValuesModel):
+    Role = ParticipantRole
 
     twinning = models.ForeignKey(
         Twinning, on_delete=models.CASCADE, related_name="participants", verbose_name=_("twinning")
@@ -481,6 +554,8 @@ class TwinningParticipant(models.Model):
         verbose_name=_("municipality"),
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+
+    objects = TwinningParticipantQuerySet.as_manager()
 
     class Meta:
         ordering = ["role", "municipality__name"]
@@ -494,9 +569,7 @@ class TwinningParticipant(models.Model):
             models.UniqueConstraint(
                 fields=["twinning"], condition=Q(role="twin"), name="twinning_single_twin"
             ),
-            models.CheckConstraint(
-                condition=Q(role__in=["pilot", "twin"]), name="twinning_participant_role_valid"
-            ),
+            choices_constraint("role", ParticipantRole, name="twinning_participant_role_valid"),
         ]
 
     def __str__(self) -> str:
@@ -510,22 +583,30 @@ class TwinningParticipant(models.Model):
 
 class OrganisationQuerySet(models.QuerySet):
     def editable_by(self, user: User | None) -> OrganisationQuerySet:
-        if not _is_anonymous(user) and user.is_superuser:
+        """Superusers change every organisation; staff those of the municipalities they edit."""
+        if acts_for_all(user):
             return self.all()
         return self.filter(municipality__in=Municipality.objects.editable_by(user))
 
+    def public(self) -> OrganisationQuerySet:
+        """Organisations of no municipality, or of a published one."""
+        return self.filter(Q(municipality__isnull=True) | Q(municipality__is_published=True))
+
+
+class OrganisationKind(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Municipality")
+    REGION = "region", _("Region")
+    GOVERNMENT = "government", _("Government body")
+    EMBASSY = "embassy", _("Embassy")
+    NGO = "ngo", _("Non-governmental organisation")
+    ACADEMIC = "academic", _("Academic or scientific body")
+    BUSINESS = "business", _("Business")
+    NETWORK = "network", _("Network of cities")
+    OTHER = "other", _("Other")
+
 
 class Organisation(TimeStampedModel):
-    class Kind(models.TextChoices):
-        MUNICIPALITY = "municipality", _("Municipality")
-        REGION = "region", _("Region")
-        GOVERNMENT = "government", _("Government body")
-        EMBASSY = "embassy", _("Embassy")
-        NGO = "ngo", _("Non-governmental organisation")
-        ACADEMIC = "academic", _("Academic or scientific body")
-        BUSINESS = "business", _("Business")
-        NETWORK = "network", _("Network of cities")
-        OTHER = "other", _("Other")
+    Kind = OrganisationKind
 
     name = models.CharField(_("name"), max_length=250)
     slug = models.SlugField(_("slug"), max_length=250, unique=True, allow_unicode=True)
@@ -549,38 +630,29 @@ class Organisation(TimeStampedModel):
         verbose_name_plural = _("organisations")
         constraints = [
             models.UniqueConstraint(Lower("name_en"), name="organisation_unique_name"),
-            models.CheckConstraint(
-                condition=Q(
-                    kind__in=[
-                        "municipality",
-                        "region",
-                        "government",
-                        "embassy",
-                        "ngo",
-                        "academic",
-                        "business",
-                        "network",
-                        "other",
-                    ]
-                ),
-                name="organisation_kind_valid",
-            ),
+            choices_constraint("kind", OrganisationKind, name="organisation_kind_valid"),
         ]
 
     def __str__(self) -> str:
         return self.name
 
 
-class Network(TimeStampedModel):
-    class Kind(models.TextChoices):
-        CITY_NETWORK = "city_network", _("Network of cities")
-        PARTNERSHIP = "partnership", _("Partnership")
-        ASSOCIATION = "association", _("Association")
+class NetworkStatus(models.TextChoices):
+    BEING_FOUNDED = "being_founded", _("Being founded")
+    ACTIVE = "active", _("Active")
+    DISSOLVED = "dissolved", _("Dissolved")
 
-    class Status(models.TextChoices):
-        BEING_FOUNDED = "being_founded", _("Being founded")
-        ACTIVE = "active", _("Active")
-        DISSOLVED = "dissolved", _("Dissolved")
+
+class NetworkKind(models.TextChoices):
+    CITY_NETWORK = "city_network", _("Network of cities")
+    PARTNERSHIP = "partnership", _("Partnership")
+    ASSOCIATION = "association", _("Association")
+
+
+class Network(TimeStampedModel):
+    Kind = NetworkKind
+
+    Status = NetworkStatus
 
     name = models.CharField(_("name"), max_length=250)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
@@ -616,10 +688,8 @@ class Network(TimeStampedModel):
         verbose_name = _("network")
         verbose_name_plural = _("networks")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["being_founded", "active", "dissolved"]),
-                name="network_status_valid",
-            ),
+            choices_constraint("status", NetworkStatus, name="network_status_valid"),
+            choices_constraint("kind", NetworkKind, name="network_kind_valid"),
         ]
 
     def __str__(self) -> str:
@@ -653,14 +723,24 @@ class MembershipQuerySet(models.QuerySet):
     def editable_by(self, user: User | None) -> MembershipQuerySet:
         return self.filter(organisation__in=Organisation.objects.editable_by(user))
 
+    def public(self) -> MembershipQuerySet:
+        """Memberships of organisations the public may see (no unpublished municipality)."""
+        return self.filter(organisation__in=Organisation.objects.public())
 
-class Membership(models.Model):
-    class Role(models.TextChoices):
-        MEMBER = "member", _("Member")
-        FOUNDING_MEMBER = "founding_member", _("Founding member")
-        PARTNER = "partner", _("Partner")
-        COORDINATOR = "coordinator", _("Coordinator")
-        OBSERVER = "observer", _("Observer")
+    def current(self) -> MembershipQuerySet:
+        return self.filter(left_on__isnull=True)
+
+
+class MembershipRole(models.TextChoices):
+    MEMBER = "member", _("Member")
+    FOUNDING_MEMBER = "founding_member", _("Founding member")
+    PARTNER = "partner", _("Partner")
+    COORDINATOR = "coordinator", _("Coordinator")
+    OBSERVER = "observer", _("Observer")
+
+
+class Membership(LoadedValuesModel):
+    Role = MembershipRole
 
     network = models.ForeignKey(
         Network, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("network")
@@ -689,12 +769,7 @@ class Membership(models.Model):
                 | Q(left_on__gte=models.F("joined_on")),
                 name="membership_left_after_joined",
             ),
-            models.CheckConstraint(
-                condition=Q(
-                    role__in=["member", "founding_member", "partner", "coordinator", "observer"]
-                ),
-                name="membership_role_valid",
-            ),
+            choices_constraint("role", MembershipRole, name="membership_role_valid"),
         ]
 
     def __str__(self) -> str:

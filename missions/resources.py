@@ -1,28 +1,35 @@
-"""Import/export formats (django-import-export), shared by the admin and ``manage.py import_data``.
+"""Import/export formats (django-import-export) of the missions domain, shared by the admin and
+``manage.py import_data``.
 
-Every resource is built for a user: rows touching a municipality the user holds no editor role
-for are row errors (``Municipality.objects.editable_by``). ``user=None`` is the operator at the
-command line, who may change everything.
+Every resource is built for an acting user (the system actor at the command line): natural
+keys are looked up among what that user may see, and each row is checked and written by the
+model's services (``missions.services``), so an import obeys the same rules as the admin.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime
 import re
 
-from anyascii import anyascii
-from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django_countries import countries
-from import_export import fields, resources, widgets
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from import_export import fields
 
-from .caching import bump_content_version
+from core.importing.resources import ScopedResource
+from core.importing.widgets import (
+    ChoiceWidget,
+    CountryWidget,
+    DecimalNumberWidget,
+    NaturalKeyWidget,
+    OptionalDateWidget,
+    WholeNumberWidget,
+    country_code,
+    text_of,
+)
+
+from . import services
 from .models import (
     Membership,
     Milestone,
@@ -34,169 +41,27 @@ from .models import (
     TwinningProgramme,
 )
 
-# --------------------------------------------------------------------------------------------
-# Widgets: each turns a cell into a value or raises ValueError with a message for the user.
-# --------------------------------------------------------------------------------------------
+
+def visible_municipalities(user):
+    return Municipality.objects.visible_to(user)
 
 
-def _text(value) -> str:
-    return "" if value is None else str(value).strip()
+def visible_organisations(user):
+    return Organisation.objects.public() | Organisation.objects.editable_by(user)
 
 
-def country_code(value) -> str:
-    """An ISO 3166 code (alpha-2, alpha-3 or numeric) or an English country name → alpha-2."""
-    text = _text(value)
-    if not text:
-        raise ValueError(_("A country is required."))
-    code = countries.alpha2(text) or countries.by_name(text, insensitive=True)
-    if not code:
-        raise ValueError(
-            _("Unknown country “%(value)s”: use an ISO 3166 code (GR, PL) or an English name.")
-            % {"value": text}
-        )
-    return code
+def all_networks(user):
+    return Network.objects.all()
 
 
-class NullableCharWidget(widgets.CharWidget):
-    """Empty cells of nullable text (a language left untranslated) are NULL, as in the admin."""
-
-    def clean(self, value, row=None, **kwargs):
-        text = super().clean(value, row, **kwargs)
-        return text if text not in (None, "") else None
-
-
-class CountryWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs):
-        return country_code(value)
-
-    def render(self, value, obj=None, **kwargs):
-        return str(value or "")
-
-
-class ChoiceWidget(widgets.Widget):
-    """Accepts a choice's code or its label in any of the portal's languages."""
-
-    def __init__(self, choices, *, required: bool = True, default: str | None = None, **kwargs):
-        self.choices = choices
-        self.required = required
-        self.default = default
-        super().__init__(**kwargs)
-
-    def clean(self, value, row=None, **kwargs):
-        from django.utils import translation
-
-        text = _text(value)
-        if not text:
-            if self.default is not None:
-                return self.default
-            raise ValueError(_("A value is required."))
-        lowered = text.lower().replace(" ", "_")
-        for choice in self.choices:
-            if lowered == choice.value:
-                return choice.value
-        for language in ("en", "el", "pl"):
-            with translation.override(language):
-                for choice in self.choices:
-                    if text.casefold() == str(choice.label).casefold():
-                        return choice.value
-        raise ValueError(
-            _("Unknown value “%(value)s”: use one of %(choices)s.")
-            % {"value": text, "choices": ", ".join(self.choices.values)}
-        )
-
-    def render(self, value, obj=None, **kwargs):
-        return str(value or "")
-
-
-class NaturalKeyWidget(widgets.Widget):
-    """A foreign key written as a natural key (a slug or a name), with a clear error if unknown."""
-
-    def __init__(self, model, lookup: str, label: str, *, required: bool = True, **kwargs):
-        self.model = model
-        self.lookup = lookup
-        self.label = label
-        self.required = required
-        # Each resource gets its own copy of its fields, so this cache lasts one import.
-        self._cache: dict[str, models.Model] = {}
-        super().__init__(**kwargs)
-
-    def clean(self, value, row=None, **kwargs):
-        text = _text(value)
-        if not text:
-            if not self.required:
-                return None
-            raise ValueError(_("A %(label)s is required.") % {"label": self.label})
-        if text not in self._cache:
-            try:
-                self._cache[text] = self.model._default_manager.get(**{self.lookup: text})
-            except self.model.DoesNotExist:
-                raise ValueError(
-                    _("No %(label)s “%(value)s” is known.") % {"label": self.label, "value": text}
-                ) from None
-        return self._cache[text]
-
-    def render(self, value, obj=None, **kwargs):
-        if value is None:
-            return ""
-        return str(getattr(value, self.lookup.split("__")[0]))
-
-
-class WholeNumberWidget(widgets.Widget):
-    """A whole number (or empty), with a clear error; spreadsheets may send 12.0."""
-
-    def clean(self, value, row=None, **kwargs):
-        if isinstance(value, bool):
-            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value})
-        if isinstance(value, int):
-            return value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        text = _text(value)
-        if not text:
-            return None
-        try:
-            return int(text)
-        except ValueError:
-            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": text}) from None
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value)
-
-
-class DecimalNumberWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs):
-        from decimal import Decimal, InvalidOperation
-
-        text = _text(value)
-        if not text:
-            return None
-        try:
-            return Decimal(text.replace(",", "."))
-        except InvalidOperation:
-            raise ValueError(_("“%(value)s” is not a number.") % {"value": text}) from None
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value)
-
-
-class OptionalDateWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs):
-        if isinstance(value, datetime.datetime):
-            return value.date()
-        if isinstance(value, datetime.date):
-            return value
-        text = _text(value)
-        if not text:
-            return None
-        try:
-            return datetime.date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(
-                _("“%(value)s” is not a date: use YYYY-MM-DD.") % {"value": text}
-            ) from None
-
-    def render(self, value, obj=None, **kwargs):
-        return value.isoformat() if value else ""
+def find_municipality(user, name: str, country: str) -> Municipality | None:
+    """A municipality the user may see, by its English name (any case) and country."""
+    return (
+        visible_municipalities(user)
+        .annotate(lower_name=Lower("name_en"))
+        .filter(lower_name=name.lower(), country=country)
+        .first()
+    )
 
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
@@ -208,7 +73,7 @@ def parse_partial_date(value) -> tuple[datetime.date, str]:
         return value.date(), Milestone.Precision.DAY
     if isinstance(value, datetime.date):
         return value, Milestone.Precision.DAY
-    text = _text(value)
+    text = text_of(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         text = str(int(value))
     if not text:
@@ -259,93 +124,6 @@ class PartialDateField(fields.Field):
 # --------------------------------------------------------------------------------------------
 
 
-class ScopedResource(resources.ModelResource):
-    """Checks headers, strips a BOM, and refuses rows outside the user's municipalities."""
-
-    required_columns: tuple[str, ...] = ()
-
-    def __init__(self, *, user=None, html_diff: bool = True, **kwargs):
-        self.user = user
-        super().__init__(**kwargs)
-        if not html_diff:
-            # The command line shows counts and errors, not the admin's coloured diff.
-            self._meta = copy.copy(self._meta)
-            self._meta.skip_html_diff = True
-            self._meta.skip_diff = self.supports_skipping_diff
-
-    # Resources that compare rows themselves (see MilestoneResource.skip_row) can skip
-    # import-export's per-row copies and diffs.
-    supports_skipping_diff = False
-
-    @property
-    def history_user(self):
-        return self.user if self.user is not None and self.user.is_authenticated else None
-
-    @classmethod
-    def field_from_django_field(cls, field_name, django_field, readonly):
-        field = super().field_from_django_field(field_name, django_field, readonly)
-        if django_field.null and isinstance(django_field, (models.CharField, models.TextField)):
-            field.widget = NullableCharWidget()
-        return field
-
-    @property
-    def unrestricted(self) -> bool:
-        return self.user is None or self.user.is_superuser
-
-    def editable_municipality_ids(self) -> set[int]:
-        if not hasattr(self, "_editable_ids"):
-            self._editable_ids = set(
-                Municipality.objects.editable_by(self.user).values_list("pk", flat=True)
-            )
-        return self._editable_ids
-
-    def check_municipality(self, municipality: Municipality | None, column: str) -> None:
-        if self.unrestricted or municipality is None:
-            return
-        if municipality.pk not in self.editable_municipality_ids():
-            raise ValidationError(
-                {
-                    column: _("You hold no role for the municipality “%(name)s”.")
-                    % {"name": municipality.name}
-                }
-            )
-
-    def before_import(self, dataset, **kwargs):
-        headers = [_text(h).lstrip("\ufeff").strip().lower() for h in (dataset.headers or [])]
-        dataset.headers = headers
-        missing = [column for column in self.required_columns if column not in headers]
-        if missing:
-            raise ValueError(
-                _("Missing column(s): %(missing)s. The file's columns are: %(found)s.")
-                % {"missing": ", ".join(missing), "found": ", ".join(headers) or "—"}
-            )
-        super().before_import(dataset, **kwargs)
-
-    def after_import(self, dataset, result, **kwargs):
-        super().after_import(dataset, result, **kwargs)
-        if not kwargs.get("dry_run"):
-            # Bulk writes send no save signals; cached pages must still go stale.
-            bump_content_version()
-
-    def before_import_row(self, row, **kwargs):
-        # Cells may arrive with surrounding blanks from spreadsheets; names must match exactly.
-        for key, value in list(row.items()):
-            if isinstance(value, str):
-                row[key] = value.strip()
-        super().before_import_row(row, **kwargs)
-
-
-def _unique_slug(model, text: str, *, suffix: str = "", exclude_pk=None) -> str:
-    # Transliterate first, so "Łódź" → "lodz" and "Θεσσαλονίκη" → "thessaloniki".
-    base = slugify(anyascii(text)) or model._meta.model_name
-    if suffix and model._default_manager.filter(slug=base).exclude(pk=exclude_pk).exists():
-        base = f"{base}-{suffix.lower()}"
-    slug, n = base, 2
-    while model._default_manager.filter(slug=slug).exclude(pk=exclude_pk).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 class MunicipalityResource(ScopedResource):
     required_columns = ("name", "country")
 
@@ -386,30 +164,22 @@ class MunicipalityResource(ScopedResource):
         report_skipped = True
         clean_model_instances = True
 
+    permission_column = "name"
+    made_by_services = ("slug",)
+
     def get_instance(self, instance_loader, row):
         try:
             code = country_code(row.get("country"))
         except ValueError:
             return None  # reported by the country column
-        return (
-            Municipality.objects.annotate(lower_name=Lower("name_en"))
-            .filter(lower_name=_text(row.get("name")).lower(), country=code)
-            .first()
-        )
+        return find_municipality(self.acting_user, text_of(row.get("name")), code)
 
     def import_instance(self, instance, row, **kwargs):
-        row.pop("slug", None)  # slugs are made here, never taken from a file
+        row.pop("slug", None)  # slugs are made by the services, never taken from a file
         super().import_instance(instance, row, **kwargs)
-        if instance.pk is None:
-            if not self.unrestricted:
-                raise ValidationError(
-                    {"name": _("Only an administrator can add a new municipality.")}
-                )
-            instance.slug = _unique_slug(
-                Municipality, instance.name_en, suffix=str(instance.country)
-            )
-        else:
-            self.check_municipality(instance, "name")
+
+    def export_scope(self, queryset):
+        return queryset.filter(pk__in=Municipality.objects.editable_by(self.acting_user))
 
     def get_import_fields(self):
         return [f for f in super().get_import_fields() if f.column_name != "slug"]
@@ -417,12 +187,13 @@ class MunicipalityResource(ScopedResource):
 
 class MilestoneResource(ScopedResource):
     required_columns = ("municipality", "date", "title_en", "status")
+    permission_column = "municipality"
     supports_skipping_diff = True
 
     municipality = fields.Field(
         attribute="municipality",
         column_name="municipality",
-        widget=NaturalKeyWidget(Municipality, "slug", "municipality"),
+        widget=NaturalKeyWidget(visible_municipalities, "slug", "municipality"),
     )
     date = PartialDateField(attribute="date", column_name="date")
     status = fields.Field(
@@ -460,8 +231,9 @@ class MilestoneResource(ScopedResource):
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
+        self.access = services.MunicipalityAccess(self.acting_user)
         # One query for every milestone the file may touch, instead of one per row.
-        slugs = {_text(slug) for slug in dataset["municipality"]}
+        slugs = {text_of(slug) for slug in dataset["municipality"]}
         self._existing = {
             (milestone.municipality.slug, milestone.title_en.lower()): milestone
             for milestone in Milestone.objects.filter(municipality__slug__in=slugs).select_related(
@@ -475,8 +247,8 @@ class MilestoneResource(ScopedResource):
         self._row_number = kwargs.get("row_number")
 
     def get_instance(self, instance_loader, row):
-        title = _text(row.get("title_en"))
-        slug = _text(row.get("municipality"))
+        title = text_of(row.get("title_en"))
+        slug = text_of(row.get("municipality"))
         if not title or not slug:
             return None
         key = (slug, title.lower())
@@ -516,35 +288,44 @@ class MilestoneResource(ScopedResource):
             return False
         return instance._imported_from == self._values(instance)
 
+    UPDATE_FIELDS = [name for name in COMPARED_FIELDS if name != "municipality_id"] + ["updated_at"]
+
+    def _write(self, *, created, updated, dry_run, using_transactions, raise_errors, result):
+        if not (created or updated) or not (using_transactions or not dry_run):
+            return
+        try:
+            services.milestones_write_many(
+                acting_user=self.acting_user,
+                created=created,
+                updated=updated,
+                update_fields=self.UPDATE_FIELDS,
+                batch_size=self._meta.batch_size,
+            )
+        except Exception as error:
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            created.clear()
+            updated.clear()
+
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        if self.create_instances and (using_transactions or not dry_run):
-            try:
-                bulk_create_with_history(
-                    self.create_instances,
-                    Milestone,
-                    batch_size=batch_size,
-                    default_user=self.history_user,
-                )
-            except Exception as error:
-                self.handle_import_error(result, error, raise_errors)
-            finally:
-                self.create_instances.clear()
+        self._write(
+            created=self.create_instances,
+            updated=[],
+            dry_run=dry_run,
+            using_transactions=using_transactions,
+            raise_errors=raise_errors,
+            result=result,
+        )
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        if self.update_instances and (using_transactions or not dry_run):
-            try:
-                bulk_update_with_history(
-                    self.update_instances,
-                    Milestone,
-                    fields=[name for name in self.COMPARED_FIELDS if name != "municipality_id"]
-                    + ["updated_at"],
-                    batch_size=batch_size,
-                    default_user=self.history_user,
-                )
-            except Exception as error:
-                self.handle_import_error(result, error, raise_errors)
-            finally:
-                self.update_instances.clear()
+        self._write(
+            created=[],
+            updated=self.update_instances,
+            dry_run=dry_run,
+            using_transactions=using_transactions,
+            raise_errors=raise_errors,
+            result=result,
+        )
 
     def save_instance(self, instance, is_create, row, **kwargs):
         instance.updated_at = timezone.now()
@@ -564,13 +345,12 @@ class MilestoneResource(ScopedResource):
             errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
-
-    def import_instance(self, instance, row, **kwargs):
-        if instance.pk is not None:
-            # An existing milestone belongs to its municipality even if the row names another.
-            self.check_municipality(instance.municipality, "municipality")
-        super().import_instance(instance, row, **kwargs)
-        self.check_municipality(instance.municipality, "municipality")
+        try:
+            services.milestone_check(
+                acting_user=self.acting_user, instance=instance, access=self.access
+            )
+        except PermissionDenied as error:
+            raise self.permission_error(error) from error
 
     def dehydrate_municipality(self, milestone):
         return milestone.municipality.slug
@@ -609,8 +389,19 @@ class TwinningResource(ScopedResource):
             .prefetch_related("twinning__participants__municipality")
         )
 
-    def _city(self, row, prefix: str, errors: dict) -> Municipality | None:
-        name = _text(row.get(f"{prefix}_city"))
+    def export_scope(self, queryset):
+        """Pairs of the twinnings the user may see in the admin, between cities they may see."""
+        visible = Municipality.objects.visible_to(self.acting_user)
+        return queryset.filter(
+            twinning__in=Twinning.objects.visible_in_admin_to(self.acting_user),
+            municipality__in=visible,
+            twinning__participants__role=TwinningParticipant.Role.TWIN,
+            twinning__participants__municipality__in=visible,
+        )
+
+    def _city(self, row, prefix: str, errors: dict) -> Municipality | tuple[str, str] | None:
+        """The named municipality, or (name, country) of one an administrator's row may add."""
+        name = text_of(row.get(f"{prefix}_city"))
         if not name:
             errors[f"{prefix}_city"] = _("A city name is required.")
             return None
@@ -619,26 +410,24 @@ class TwinningResource(ScopedResource):
         except ValueError as error:
             errors[f"{prefix}_country"] = str(error)
             return None
-        city = (
-            Municipality.objects.annotate(lower_name=Lower("name_en"))
-            .filter(lower_name=name.lower(), country=code)
-            .first()
-        )
+        city = find_municipality(self.acting_user, name, code)
         if city is None:
-            if not self.unrestricted:
+            if not self.access.everything:
                 errors[f"{prefix}_city"] = _(
                     "No municipality “%(name)s” is known; an administrator can add it."
                 ) % {"name": name}
                 return None
-            city = Municipality(name_en=name, country=code)
-            city.slug = _unique_slug(Municipality, name, suffix=code)
-            city.full_clean()
-            city.save()
+            return name, code
         return city
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self.access = services.MunicipalityAccess(self.acting_user)
+
     def get_or_init_instance(self, instance_loader, row):
+        """Resolve the row's names (writing nothing yet): the pair, or a new pilot to add."""
         errors: dict[str, str] = {}
-        programme_name = _text(row.get("programme"))
+        programme_name = text_of(row.get("programme"))
         programme = None
         if not programme_name:
             errors["programme"] = _("A programme is required.")
@@ -651,58 +440,82 @@ class TwinningResource(ScopedResource):
                 errors["programme"] = _("No programme “%(value)s” is known.") % {
                     "value": programme_name
                 }
+            else:
+                try:
+                    services.programme_check(acting_user=self.acting_user, programme=programme)
+                except PermissionDenied as error:
+                    errors["programme"] = str(error)
+        cohort = None
         try:
-            cohort = int(_text(row.get("cohort")) or "1")
+            cohort = int(text_of(row.get("cohort")) or "1")
             if cohort < 1:
                 raise ValueError
         except ValueError:
             errors["cohort"] = _("“%(value)s” is not a cohort number.") % {
-                "value": _text(row.get("cohort"))
+                "value": text_of(row.get("cohort"))
             }
         twin = self._city(row, "twin", errors)
         pilot = self._city(row, "pilot", errors)
-        if twin is not None and pilot is not None and twin == pilot:
+        if twin is not None and twin == pilot:
             errors["pilot_city"] = _("A city cannot be twinned with itself.")
         if errors:
             raise ValidationError(errors)
-        if not self.unrestricted and not ({twin.pk, pilot.pk} & self.editable_municipality_ids()):
-            raise ValidationError(
-                {
-                    "twin_city": _("You hold no role for “%(twin)s” or “%(pilot)s”.")
-                    % {"twin": twin.name, "pilot": pilot.name}
-                }
-            )
-        twinning = Twinning.objects.filter(
-            programme=programme,
-            participants__municipality=twin,
-            participants__role=TwinningParticipant.Role.TWIN,
-        ).first()
-        if twinning is None:
-            twinning = Twinning.objects.create(programme=programme, cohort=cohort)
-            TwinningParticipant.objects.create(
-                twinning=twinning, municipality=twin, role=TwinningParticipant.Role.TWIN
-            )
-        elif twinning.cohort != cohort:
-            raise ValidationError(
-                {
-                    "cohort": _("%(twin)s is already in cohort %(cohort)s of this programme.")
-                    % {"twin": twin.name, "cohort": twinning.cohort}
-                }
-            )
-        existing = TwinningParticipant.objects.filter(twinning=twinning, municipality=pilot).first()
-        if existing is not None:
-            if existing.role != TwinningParticipant.Role.PILOT:
-                raise ValidationError({"pilot_city": _("This city is the twin of this twinning.")})
-            return existing, False
-        return TwinningParticipant(
-            twinning=twinning, municipality=pilot, role=TwinningParticipant.Role.PILOT
-        ), True
+        if isinstance(twin, Municipality) and isinstance(pilot, Municipality):
+            existing = TwinningParticipant.objects.filter(
+                twinning__programme=programme,
+                twinning__participants__municipality=twin,
+                twinning__participants__role=TwinningParticipant.Role.TWIN,
+                municipality=pilot,
+                role=TwinningParticipant.Role.PILOT,
+            ).first()
+            if existing is not None:
+                if existing.twinning.cohort != cohort:
+                    raise ValidationError(
+                        {
+                            "cohort": _(
+                                "%(twin)s is already in cohort %(cohort)s of this programme."
+                            )
+                            % {"twin": twin.name, "cohort": existing.twinning.cohort}
+                        }
+                    )
+                return existing, False
+        participant = TwinningParticipant(role=TwinningParticipant.Role.PILOT)
+        participant.pair = (programme, cohort, twin, pilot)
+        return participant, True
 
     def import_instance(self, instance, row, **kwargs):
         pass  # everything was resolved in get_or_init_instance
 
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        if import_validation_errors:
+            raise ValidationError(import_validation_errors)
+
     def skip_row(self, instance, original, row, import_validation_errors=None):
         return instance.pk is not None and not import_validation_errors
+
+    def _municipality(self, city) -> Municipality:
+        if isinstance(city, Municipality):
+            return city
+        name, country = city
+        return services.municipality_create(
+            acting_user=self.acting_user, data={"name_en": name, "country": country}
+        )
+
+    def do_instance_save(self, instance, is_create):
+        programme, cohort, twin, pilot = instance.pair
+        try:
+            participant, _created = services.twinning_pair(
+                acting_user=self.acting_user,
+                programme=programme,
+                cohort=cohort,
+                twin=self._municipality(twin),
+                pilot=self._municipality(pilot),
+            )
+        except PermissionDenied as error:
+            raise ValidationError({"programme": str(error)}) from error
+        instance.pk = participant.pk
+        instance.twinning = participant.twinning
+        instance.municipality = participant.municipality
 
     def _twin(self, participant):
         for other in participant.twinning.participants.all():
@@ -744,7 +557,7 @@ class OrganisationResource(ScopedResource):
     municipality = fields.Field(
         attribute="municipality",
         column_name="municipality",
-        widget=NaturalKeyWidget(Municipality, "slug", "municipality", required=False),
+        widget=NaturalKeyWidget(visible_municipalities, "slug", "municipality", required=False),
     )
 
     class Meta:
@@ -756,31 +569,22 @@ class OrganisationResource(ScopedResource):
         report_skipped = True
         clean_model_instances = True
 
+    permission_column = "municipality"
+    made_by_services = ("slug",)
+
     def get_instance(self, instance_loader, row):
-        name = _text(row.get("name"))
-        return Organisation.objects.filter(name_en__iexact=name).first() if name else None
+        name = text_of(row.get("name"))
+        if not name:
+            return None
+        return visible_organisations(self.acting_user).filter(name_en__iexact=name).first()
 
     def import_instance(self, instance, row, **kwargs):
         if row.get("country") in (None, ""):
             row["country"] = None
-        if instance.pk is not None and not self.unrestricted:
-            self.check_municipality(instance.municipality, "name")
-            if instance.municipality is None:
-                raise ValidationError(
-                    {"name": _("Only an administrator can change this organisation.")}
-                )
         super().import_instance(instance, row, **kwargs)
-        if not self.unrestricted:
-            if instance.municipality is None:
-                raise ValidationError(
-                    {"municipality": _("Name the municipality you hold a role for.")}
-                )
-            self.check_municipality(instance.municipality, "municipality")
-        if instance.pk is None:
-            instance.slug = _unique_slug(Organisation, instance.name_en)
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        if field.column_name == "country" and not _text(row.get("country")):
+        if field.column_name == "country" and not text_of(row.get("country")):
             instance.country = ""
             return
         super().import_field(field, instance, row, is_m2m, **kwargs)
@@ -795,12 +599,12 @@ class MembershipResource(ScopedResource):
     network = fields.Field(
         attribute="network",
         column_name="network",
-        widget=NaturalKeyWidget(Network, "slug", "network"),
+        widget=NaturalKeyWidget(all_networks, "slug", "network"),
     )
     organisation = fields.Field(
         attribute="organisation",
         column_name="organisation",
-        widget=NaturalKeyWidget(Organisation, "name_en__iexact", "organisation"),
+        widget=NaturalKeyWidget(visible_organisations, "name_en__iexact", "organisation"),
     )
     role = fields.Field(
         attribute="role",
@@ -821,26 +625,16 @@ class MembershipResource(ScopedResource):
         report_skipped = True
         clean_model_instances = True
 
-    def get_instance(self, instance_loader, row):
-        network = _text(row.get("network"))
-        organisation = _text(row.get("organisation"))
-        return Membership.objects.filter(
-            network__slug=network, organisation__name_en__iexact=organisation
-        ).first()
+    permission_column = "organisation"
 
-    def import_instance(self, instance, row, **kwargs):
-        super().import_instance(instance, row, **kwargs)
-        if not self.unrestricted:
-            organisation = instance.organisation
-            if organisation.municipality is None:
-                raise ValidationError(
-                    {
-                        "organisation": _(
-                            "Only an administrator can change this organisation's memberships."
-                        )
-                    }
-                )
-            self.check_municipality(organisation.municipality, "organisation")
+    def get_instance(self, instance_loader, row):
+        network = text_of(row.get("network"))
+        organisation = text_of(row.get("organisation"))
+        return Membership.objects.filter(
+            network__slug=network,
+            organisation__in=visible_organisations(self.acting_user),
+            organisation__name_en__iexact=organisation,
+        ).first()
 
     def dehydrate_network(self, membership):
         return membership.network.slug

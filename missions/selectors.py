@@ -1,4 +1,6 @@
-"""Reads shared by the public views, the feed and (later) the reports."""
+"""Reads shared by the public pages, the feeds and the progress reports. What the public may see
+is decided here and in the models' ``public()`` scopes: an unpublished municipality never
+appears through another one (as a twinning partner, a network member or in a count)."""
 
 from __future__ import annotations
 
@@ -82,7 +84,10 @@ def municipality_for_page(*, user, slug: str, include_unpublished: bool = False)
     ``include_unpublished`` is for callers that have checked access themselves (reports)."""
     from django.shortcuts import get_object_or_404
 
-    participants = TwinningParticipant.objects.select_related("municipality")
+    # Partners are shown only when published (the city itself always, for its own page).
+    participants = TwinningParticipant.objects.filter(
+        Q(municipality__is_published=True) | Q(municipality__slug=slug)
+    ).select_related("municipality")
     twinnings = Twinning.objects.select_related("programme").prefetch_related(
         Prefetch("participants", queryset=participants)
     )
@@ -109,12 +114,9 @@ def municipality_for_page(*, user, slug: str, include_unpublished: bool = False)
 
 
 def twinnings_for_public() -> QuerySet[Twinning]:
-    participants = TwinningParticipant.objects.filter(
-        municipality__is_published=True
-    ).select_related("municipality")
+    participants = TwinningParticipant.objects.public().select_related("municipality")
     return (
-        Twinning.objects.filter(participants__municipality__is_published=True)
-        .distinct()
+        Twinning.objects.public()
         .select_related("programme")
         .prefetch_related(Prefetch("participants", queryset=participants))
         .order_by("programme__name", "cohort", "pk")
@@ -122,17 +124,20 @@ def twinnings_for_public() -> QuerySet[Twinning]:
 
 
 def networks_for_public() -> QuerySet[Network]:
+    public_members = Q(memberships__in=Membership.objects.public().current())
     return Network.objects.select_related("coordinator").annotate(
-        member_count=Count("memberships", filter=Q(memberships__left_on__isnull=True))
+        member_count=Count("memberships", filter=public_members)
     )
 
 
 def network_for_page(*, slug: str) -> Network:
     from django.shortcuts import get_object_or_404
 
-    memberships = Membership.objects.select_related(
-        "organisation", "organisation__municipality"
-    ).order_by("role", "organisation__name")
+    memberships = (
+        Membership.objects.public()
+        .select_related("organisation", "organisation__municipality")
+        .order_by("role", "organisation__name")
+    )
     return get_object_or_404(
         Network.objects.select_related("coordinator").prefetch_related(
             Prefetch("memberships", queryset=memberships)
@@ -153,7 +158,5 @@ def home_counts() -> dict[str, int]:
     return {
         "cities": Municipality.objects.published().count(),
         "completed": Milestone.objects.public().filter(status=Milestone.Status.COMPLETED).count(),
-        "twinnings": Twinning.objects.filter(participants__municipality__is_published=True)
-        .distinct()
-        .count(),
+        "twinnings": Twinning.objects.public().count(),
     }

@@ -20,10 +20,12 @@ register_converter(UnicodeSlugConverter, "uslug")
 
 app_name = "missions"
 
+# The city page ("missions:city-detail") shows consultations too, so the project composes it
+# (climateportal/views.py) and adds it to this namespace (climateportal/urls.py).
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("cities/", views.city_list, name="city-list"),
-    path("cities/<uslug:slug>/", views.city_detail, name="city-detail"),
     path("cities/<uslug:slug>/feed/", views.CityMilestonesFeed(), name="city-feed"),
     path("twinning/", views.twinning_list, name="twinning-list"),
     path("networks/", views.network_list, name="network-list"),

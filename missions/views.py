@@ -1,15 +1,15 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from core.caching import cache_public_page
+
 from . import selectors
-from .caching import cache_public_page
 from .forms import DirectoryFilterForm
 from .models import Milestone, Mission, Municipality
 
@@ -53,23 +53,6 @@ def city_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @cache_public_page
-def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    municipality = selectors.municipality_for_page(user=request.user, slug=slug)
-    milestones = list(municipality.milestones.all())
-    return render(
-        request,
-        "missions/city_detail.html",
-        {
-            "city": municipality,
-            "milestones": milestones,
-            "progress": selectors.progress_summary(milestones),
-            "twinnings": [p.twinning for p in municipality.twinning_participations.all()],
-        },
-    )
-
-
-@require_safe
-@cache_public_page
 def twinning_list(request: HttpRequest) -> HttpResponse:
     twinnings = list(selectors.twinnings_for_public())
     programmes: dict = {}
@@ -93,13 +76,6 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request, "missions/network_detail.html", {"network": selectors.network_for_page(slug=slug)}
     )
-
-
-@require_safe
-def healthz(request: HttpRequest) -> HttpResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")
 
 
 class CityMilestonesFeed(Feed):

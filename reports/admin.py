@@ -2,12 +2,15 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import ServiceWritesMixin
+from core.permissions import acts_for_all, may_use_admin
+
 from . import services
 from .models import ProgressReport
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(admin.ModelAdmin):
+class ProgressReportAdmin(ServiceWritesMixin, admin.ModelAdmin):
     list_display = (
         "municipality",
         "language",
@@ -38,10 +41,10 @@ class ProgressReportAdmin(admin.ModelAdmin):
         return super().get_queryset(request).visible_to(request.user)
 
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff
+        return may_use_admin(request.user)
 
     def has_view_permission(self, request, obj=None):
-        if not (request.user.is_active and request.user.is_staff):
+        if not may_use_admin(request.user):
             return False
         return (
             obj is None
@@ -52,16 +55,16 @@ class ProgressReportAdmin(admin.ModelAdmin):
         return False  # requested from the reports page, which offers the user's municipalities
 
     def has_change_permission(self, request, obj=None):
-        return self.has_view_permission(request, obj)
+        return False  # rendered by workers; "Render again" asks for a new rendering
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return acts_for_all(request.user)
 
     @admin.action(description=_("Render again"))
     def render_again(self, request, queryset):
         reports = list(queryset.visible_to(request.user))
         for report in reports:
-            services.report_requeue(report=report)
+            services.report_render_again(acting_user=request.user, report=report)
         self.message_user(
             request,
             ngettext("%(count)d report queued.", "%(count)d reports queued.", len(reports))

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import LoadedValuesModel, choices_constraint, language_constraint
 from missions.models import Municipality
 
 
@@ -22,12 +23,15 @@ def report_upload_to(report: ProgressReport, filename: str) -> str:
     return f"reports/{report.municipality.slug}/{filename}"
 
 
-class ProgressReport(models.Model):
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Being rendered")
-        READY = "ready", _("Ready")
-        FAILED = "failed", _("Failed")
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being rendered")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ProgressReport(LoadedValuesModel):
+    Status = ReportStatus
 
     municipality = models.ForeignKey(
         Municipality,
@@ -70,16 +74,11 @@ class ProgressReport(models.Model):
         verbose_name_plural = _("progress reports")
         indexes = [models.Index(fields=["status", "requested_at"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["queued", "running", "ready", "failed"]),
-                name="report_status_valid",
-            ),
+            choices_constraint("status", ReportStatus, name="report_status_valid"),
             models.CheckConstraint(
                 condition=~Q(status="ready") | ~Q(file=""), name="report_ready_has_file"
             ),
-            models.CheckConstraint(
-                condition=Q(language__in=["en", "el", "pl"]), name="report_language_valid"
-            ),
+            language_constraint("language", name="report_language_valid"),
         ]
 
     def __str__(self) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from consultations.charts import Bar, bar_chart
 from consultations.models import Consultation, Option, Question
 from consultations.selectors import consultation_results, results_visible
+from core.charts import Bar, bar_chart
 from missions import selectors as mission_selectors
 from missions.models import Milestone, Municipality
 

@@ -6,6 +6,7 @@ import datetime
 import logging
 import time
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -15,6 +16,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.permissions import acts_for_all, is_system_actor
+from core.services import Writer, model_delete, model_save, register_writer
 from missions.models import Municipality
 
 from .models import ProgressReport
@@ -27,14 +30,16 @@ class TransientRenderError(Exception):
     """A failure worth retrying (storage, database or memory hiccups)."""
 
 
+# The task is named, not imported: tasks call services, services never import tasks.
+RENDER_TASK = "reports.tasks.render_report"
+
+
 def _enqueue(report_id: int) -> None:
     """Hand the report to a worker. If the broker is down the report stays queued and the
     sweeper hands it over later; the official never sees an error for it."""
-    from .tasks import render_report
-
     ProgressReport.objects.filter(pk=report_id).update(enqueued_at=timezone.now())
     try:
-        render_report.apply_async(args=[report_id], retry=False)
+        current_app.tasks[RENDER_TASK].apply_async(args=[report_id], retry=False)
     except Exception:  # kombu/redis raise several kinds when the broker is unreachable
         logger.warning(
             "Broker unavailable; report %s stays queued for the sweeper", report_id, exc_info=True
@@ -42,18 +47,18 @@ def _enqueue(report_id: int) -> None:
 
 
 @transaction.atomic
-def report_request(
-    *, municipality: Municipality, language: str, requested_by=None
-) -> ProgressReport:
-    """Queue a report; a worker picks it up once this transaction has committed."""
-    if (
-        requested_by is not None
-        and not Municipality.objects.with_role_for(requested_by).filter(pk=municipality.pk).exists()
-    ):
+def report_request(*, acting_user, municipality: Municipality, language: str) -> ProgressReport:
+    """Queue a report for ``acting_user`` (one of the municipality's editors or officials, or
+    the system actor for the monthly reports); a worker picks it up once this transaction has
+    committed."""
+    if not Municipality.objects.with_role_for(acting_user).filter(pk=municipality.pk).exists():
         raise PermissionDenied(_("You may not request reports for this municipality."))
-    report = ProgressReport(municipality=municipality, language=language, requested_by=requested_by)
-    report.full_clean()
-    report.save()
+    report = ProgressReport(
+        municipality=municipality,
+        language=language,
+        requested_by=None if is_system_actor(acting_user) else acting_user,
+    )
+    model_save(instance=report, acting_user=acting_user)
     transaction.on_commit(lambda: _enqueue(report.pk))
     return report
 
@@ -146,7 +151,8 @@ def report_render(*, report_id: int, redelivered: bool = False) -> ProgressRepor
 
 def report_requeue(*, report: ProgressReport, reset_attempts: bool = False) -> bool:
     """Put a failed, stuck or never-delivered report back in the queue (not one that is
-    rendering now). Returns whether it was re-queued."""
+    rendering now). ``reset_attempts``: a person asked for it, so it gets its attempts anew.
+    Returns whether it was re-queued."""
     limit = timezone.now() - datetime.timedelta(seconds=settings.REPORTS_HARD_TIME_LIMIT)
     updated = (
         ProgressReport.objects.filter(pk=report.pk)
@@ -177,11 +183,39 @@ def reports_sweep(*, queued_for: float, running_for: float) -> int:
     return sum(report_requeue(report=report) for report in stale)
 
 
-def monthly_reports_request() -> list[ProgressReport]:
-    """One report for every published municipality, in its own language."""
-    languages = {"GR": "el", "CY": "el", "PL": "pl"}
-    reports = []
-    for municipality in Municipality.objects.published():
-        language = languages.get(str(municipality.country), "en")
-        reports.append(report_request(municipality=municipality, language=language))
-    return reports
+@transaction.atomic
+def report_render_again(*, acting_user, report: ProgressReport) -> bool:
+    """Staff ask for a report again: it is queued with a fresh set of attempts."""
+    if not ProgressReport.objects.visible_to(acting_user).filter(pk=report.pk).exists():
+        raise PermissionDenied(_("You may not request reports for this municipality."))
+    return report_requeue(report=report, reset_attempts=True)
+
+
+@transaction.atomic
+def report_delete(*, acting_user, instance: ProgressReport) -> None:
+    if not acts_for_all(acting_user):
+        raise PermissionDenied(_("Only an administrator can delete a report."))
+    if instance.file:
+        transaction.on_commit(lambda name=instance.file.name: instance.file.storage.delete(name))
+    model_delete(instance=instance, acting_user=acting_user)
+
+
+def monthly_reports_request(*, acting_user) -> list[ProgressReport]:
+    """One report for every published municipality, in the municipality's language."""
+    return [
+        report_request(
+            acting_user=acting_user,
+            municipality=municipality,
+            language=municipality.reading_language,
+        )
+        for municipality in Municipality.objects.published()
+    ]
+
+
+def _report_check(*, acting_user, instance) -> None:
+    raise PermissionDenied(_("Reports are requested from the reports page."))
+
+
+register_writer(
+    ProgressReport, Writer(check=_report_check, save=_report_check, delete=report_delete)
+)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
+from core.permissions import system_actor
+
 from . import services
 
 
@@ -37,4 +39,4 @@ def sweep_reports() -> int:
 
 @shared_task
 def request_monthly_reports() -> int:
-    return len(services.monthly_reports_request())
+    return len(services.monthly_reports_request(acting_user=system_actor()))

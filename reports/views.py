@@ -19,9 +19,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         services.report_request(
+            acting_user=request.user,
             municipality=form.cleaned_data["municipality"],
             language=form.cleaned_data["language"],
-            requested_by=request.user,
         )
         messages.success(
             request, _("Your report has been requested. It appears below when it is ready.")

@@ -29,7 +29,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # modeltranslation must come before the admin so its admin classes patch in.
     "modeltranslation",
-    "django.contrib.admin",
+    "core.apps.PortalAdminConfig",  # django.contrib.admin on the portal's own site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "climateportal",
+    "core",
     "accounts",
     "missions",
     "consultations",
@@ -244,9 +245,6 @@ CONSULTATION_SUBMISSION_RATE = (
     int(os.environ.get("CONSULTATION_RATE_LIMIT", "20")),
     int(os.environ.get("CONSULTATION_RATE_WINDOW", "600")),
 )
-
-# Demo data loaders run by `manage.py load_demo`, in dependency order.
-PORTAL_DEMO_LOADERS = ["missions.demo.load_demo", "consultations.demo.load_demo"]
 
 # Progress reports (Celery). A report that takes longer than the hard limit is killed; the
 # broker's visibility timeout must outlast it, or Redis would hand the task out twice.

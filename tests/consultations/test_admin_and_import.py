@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -169,6 +170,7 @@ def test_reimport_cannot_change_options_that_have_answers(tmp_path):
     assert run("faliro", path)[0]
     first = consultation.questions.get(order=1)
     response_submit(
+        acting_user=AnonymousUser(),
         consultation=consultation,
         participant_key="k",
         answers=[AnswerValue(first, options=(first.options.last().pk,))],

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -20,6 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def submit(consultation, n, values):
     return response_submit(
+        acting_user=AnonymousUser(),
         consultation=consultation,
         participant_key=participant_key_for_token(f"p{n}", consultation),
         answers=[AnswerValue(q, **v) for q, v in values.items()],

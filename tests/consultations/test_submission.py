@@ -3,6 +3,7 @@ import threading
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -137,7 +138,12 @@ class TestOpening:
         assert "Answers are no longer accepted" in response.content.decode()
         assert Response.objects.count() == 0
         with pytest.raises(ConsultationNotOpen):
-            response_submit(consultation=consultation, participant_key="k", answers=[])
+            response_submit(
+                acting_user=AnonymousUser(),
+                consultation=consultation,
+                participant_key="k",
+                answers=[],
+            )
 
     def test_unpublished_is_404(self, client):
         consultation = ConsultationFactory(is_published=False)
@@ -159,9 +165,12 @@ class TestOneResponsePerParticipant:
 
     def test_database_refuses_a_duplicate(self, consultation, questions):
         key = participant_key_for_token("same", consultation)
-        response_submit(consultation=consultation, participant_key=key, answers=[])
+        response_submit(
+            acting_user=AnonymousUser(), consultation=consultation, participant_key=key, answers=[]
+        )
         with pytest.raises(AlreadyAnswered):
             response_submit(
+                acting_user=AnonymousUser(),
                 consultation=consultation,
                 participant_key=key,
                 answers=[AnswerValue(questions["short"], text="again")],
@@ -239,7 +248,12 @@ def test_fifty_simultaneous_submissions_store_exactly_one():
     def submit():
         try:
             barrier.wait(timeout=30)
-            response_submit(consultation=consultation, participant_key=key, answers=answers)
+            response_submit(
+                acting_user=AnonymousUser(),
+                consultation=consultation,
+                participant_key=key,
+                answers=answers,
+            )
             outcomes.append("stored")
         except AlreadyAnswered:
             outcomes.append("refused")
@@ -264,6 +278,7 @@ def test_a_failed_submission_leaves_nothing_half_stored():
     bad = AnswerValue(questions["multiple"], options=(questions["multiple"].pk * 0 - 1,))
     with pytest.raises(Exception):  # noqa: B017 - the foreign key fails in the database
         response_submit(
+            acting_user=AnonymousUser(),
             consultation=consultation,
             participant_key="k",
             answers=[AnswerValue(questions["short"], text="fine"), bad],

@@ -280,7 +280,8 @@ class TestTwinningAdmin:
 
 
 def test_twinning_import_by_an_editor_creates_no_city(cities, kozani_editor):
-    from missions.importing import dataset_from_bytes, run_import
+    from core.importing.files import dataset_from_bytes
+    from missions.importing import run_import
 
     ProgrammeFactory()
     dataset = dataset_from_bytes(
@@ -288,7 +289,7 @@ def test_twinning_import_by_an_editor_creates_no_city(cities, kozani_editor):
         b"Kozani,GR,Atlantis,GR,NetZeroCities Twinning Programme,1\n",
         file_format="csv",
     )
-    summary = run_import(kind="twinnings", dataset=dataset, user=kozani_editor)
+    summary = run_import(kind="twinnings", dataset=dataset, acting_user=kozani_editor)
     assert not summary.ok
     assert "No municipality “Atlantis” is known" in str(summary.errors[0])
     assert not Municipality.objects.filter(name_en="Atlantis").exists()

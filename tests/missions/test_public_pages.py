@@ -4,6 +4,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from core.permissions import system_actor
 from missions.models import Milestone
 from tests.factories import (
     EditorFactory,
@@ -229,7 +230,8 @@ class TestPageCache:
     def test_an_import_makes_cached_pages_stale(
         self, client, demo, tmp_path, django_capture_on_commit_callbacks
     ):
-        from missions.importing import dataset_from_bytes, run_import
+        from core.importing.files import dataset_from_bytes
+        from missions.importing import run_import
 
         url = "/en/cities/palaio-faliro/"
         assert "3 of 5 completed" in client.get(url).content.decode()
@@ -240,7 +242,10 @@ class TestPageCache:
             file_format="csv",
         )
         with django_capture_on_commit_callbacks(execute=True):
-            assert run_import(kind="milestones", dataset=dataset).updated == 1
+            assert (
+                run_import(kind="milestones", dataset=dataset, acting_user=system_actor()).updated
+                == 1
+            )
         assert "4 of 5 completed" in client.get(url).content.decode()
 
     def test_signed_in_users_get_fresh_pages(self, client, demo):

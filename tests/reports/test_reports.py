@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from pypdf import PdfReader
 
+from core.permissions import system_actor
 from missions.models import Milestone, Municipality, MunicipalityRole
 from reports import services
 from reports.models import ProgressReport
@@ -91,7 +92,9 @@ def test_rendering_error_fails_with_a_message_then_is_retried(
     worker = CeleryWorker(broker_url=redis_server.url, media_root=str(blocker / "media")).start()
     try:
         report = services.report_request(
-            municipality=Municipality.objects.get(slug="kozani"), language="en"
+            acting_user=system_actor(),
+            municipality=Municipality.objects.get(slug="kozani"),
+            language="en",
         )
         wait_status(report, "failed", timeout=60)
         assert "NotADirectoryError" in report.error or "Not a directory" in report.error
@@ -118,7 +121,7 @@ def test_worker_killed_mid_render_still_delivers(demo, celery_worker):
         )
         for n in range(1500)
     )
-    report = services.report_request(municipality=city, language="pl")
+    report = services.report_request(acting_user=system_actor(), municipality=city, language="pl")
     wait_status(report, "running", timeout=60)
     children = celery_worker.children()
     assert children, celery_worker.output()
@@ -219,7 +222,7 @@ def test_beat_schedule_names_the_monthly_task():
 @pytest.mark.django_db
 def test_monthly_reports_for_every_published_municipality(demo):
     MilestoneFactory(municipality__is_published=False)
-    reports = services.monthly_reports_request()
+    reports = services.monthly_reports_request(acting_user=system_actor())
     published = Municipality.objects.published()
     assert len(reports) == published.count()
     languages = {r.municipality.slug: r.language for r in reports}

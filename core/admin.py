@@ -1,0 +1,241 @@
+"""The admin site and the mixins every app's admin uses.
+
+One staff test (``may_use_admin``) opens the site; each model admin shows what its scope
+shows (``view_scope``) and changes what the user may edit (``change_scope``); every save and
+delete — forms, inlines, delete views and actions — goes through the model's services
+(``core.services.writer_for``), so the admin obeys the same rules as imports and the API.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, JSON, XLSX
+
+from .permissions import may_use_admin
+from .services import writer_for
+
+
+class PortalAdminSite(admin.AdminSite):
+    site_header = _("Climate Mission Portal")
+    site_title = _("Climate Mission Portal")
+    index_title = _("Staff admin")
+
+    def has_permission(self, request):
+        return may_use_admin(request.user)
+
+    def login(self, request, extra_context=None):
+        # Staff sign in through allauth: rate-limited, and with a verified email address.
+        return login_required(super().login)(request, extra_context)
+
+    def get_urls(self):
+        urls = super().get_urls()
+        # "View on site" links: only for objects the user may view in this admin.
+        own = [
+            path(
+                "r/<int:content_type_id>/<path:object_id>/",
+                self.admin_view(self.view_on_site),
+                name="view_on_site",
+            )
+        ]
+        return own + [url for url in urls if getattr(url, "name", None) != "view_on_site"]
+
+    def view_on_site(self, request, content_type_id, object_id):
+        try:
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+        except ContentType.DoesNotExist:
+            raise Http404 from None
+        model_admin = self._registry.get(model)
+        if model_admin is None:
+            raise Http404
+        try:
+            obj = model_admin.get_queryset(request).filter(pk=object_id).first()
+        except (ValueError, ValidationError):
+            obj = None
+        if obj is None or not model_admin.has_view_or_change_permission(request, obj):
+            raise Http404
+        return shortcut(request, content_type_id, object_id)
+
+
+def _error_messages(error: Exception) -> list[str]:
+    if isinstance(error, ValidationError):
+        return list(error.messages)
+    return [str(error) or str(_("You may not make this change."))]
+
+
+def _form_with_checks(form_class, request, writer):
+    """A model form that also asks the model's service whether the user may save it, so a
+    rule broken shows on the form instead of failing the save."""
+
+    class CheckedForm(form_class):
+        def _post_clean(self):
+            super()._post_clean()
+            if self.errors or (self.has_changed() is False and self.instance.pk):
+                return
+            if self.cleaned_data.get("DELETE"):
+                return
+            try:
+                writer.check(acting_user=request.user, instance=self.instance)
+            except ValidationError as error:
+                self._update_errors(error)
+            except PermissionDenied as error:
+                self.add_error(None, str(error))
+
+    CheckedForm.__name__ = form_class.__name__
+    return CheckedForm
+
+
+class ServiceWritesMixin:
+    """Admin saves and deletes call the model's services (for the admin and its inlines)."""
+
+    def save_model(self, request, obj, form, change):
+        writer_for(type(obj)).save(acting_user=request.user, instance=obj)
+
+    def delete_model(self, request, obj):
+        writer_for(type(obj)).delete(acting_user=request.user, instance=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            writer_for(type(obj)).delete(acting_user=request.user, instance=obj)
+        for obj in instances:
+            writer_for(type(obj)).save(acting_user=request.user, instance=obj)
+        formset.save_m2m()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return _form_with_checks(form, request, writer_for(self.model))
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        writer = writer_for(self.model)
+        if writer.check_delete:
+            for obj in objs:
+                try:
+                    writer.check_delete(acting_user=request.user, instance=obj)
+                except (ValidationError, PermissionDenied) as error:
+                    protected = [*protected, *_error_messages(error)]
+        return deleted, model_count, perms_needed, protected
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (ValidationError, PermissionDenied) as error:
+            # A rule the form could not check (a crafted request): nothing was saved.
+            for message in _error_messages(error):
+                messages.error(request, message)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except (ValidationError, PermissionDenied) as error:
+            for message in _error_messages(error):
+                messages.error(request, message)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class ServiceInlineMixin:
+    """Inline forms ask the same services as the admin they sit in."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset_class = super().get_formset(request, obj, **kwargs)
+        writer = writer_for(self.model)
+
+        class CheckedFormSet(formset_class):
+            form = _form_with_checks(formset_class.form, request, writer)
+
+            def clean(self):
+                super().clean()
+                if writer.check_delete is None:
+                    return
+                problems = []
+                for form in self.deleted_forms:
+                    if form.instance.pk is None:
+                        continue
+                    try:
+                        writer.check_delete(acting_user=request.user, instance=form.instance)
+                    except (ValidationError, PermissionDenied) as error:
+                        problems.extend(_error_messages(error))
+                if problems:
+                    raise ValidationError(problems)
+
+        CheckedFormSet.__name__ = formset_class.__name__
+        return CheckedFormSet
+
+
+class ScopedAdminMixin(ServiceWritesMixin):
+    """Staff see what ``view_scope`` shows and change what ``change_scope`` allows; by default
+    both are the model's ``editable_by(user)``."""
+
+    def change_scope(self, queryset, request):
+        return queryset.editable_by(request.user)
+
+    def view_scope(self, queryset, request):
+        return self.change_scope(queryset, request)
+
+    def get_queryset(self, request):
+        return self.view_scope(super().get_queryset(request), request)
+
+    def _in_scope(self, request, obj, scope) -> bool:
+        if not may_use_admin(request.user):
+            return False
+        if obj is None:
+            return True
+        return scope(type(obj)._default_manager.filter(pk=obj.pk), request).exists()
+
+    def has_module_permission(self, request):
+        return may_use_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return self._in_scope(request, obj, self.view_scope)
+
+    def has_change_permission(self, request, obj=None):
+        return self._in_scope(request, obj, self.change_scope)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._in_scope(request, obj, self.change_scope)
+
+
+class ScopedImportExportMixin(ImportExportMixin):
+    """Import/export in CSV, XLSX and JSON, with the resource built for the signed-in user."""
+
+    formats = [CSV, XLSX, JSON]
+    # The confirm step re-reads the file; keep it in the cache (Redis in production) so any
+    # web process can finish an import another one previewed.
+    tmp_storage_class = "import_export.tmp_storages.CacheStorage"
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {
+            **super().get_import_resource_kwargs(request, **kwargs),
+            "acting_user": request.user,
+        }
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {
+            **super().get_export_resource_kwargs(request, **kwargs),
+            "acting_user": request.user,
+        }
+
+    def has_export_permission(self, request):
+        return may_use_admin(request.user)
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, UnicodeDecodeError):
+            form.add_error(
+                "import_file",
+                _("The file is not UTF-8 encoded. Save it as UTF-8 (“CSV UTF-8”) and try again."),
+            )
+            return
+        super().add_data_read_fail_error_to_form(form, e)

@@ -1,0 +1,41 @@
+"""What the import commands share: who they act for, reading the file, reporting the result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+
+from core.permissions import system_actor
+
+from .files import ImportFileError, dataset_from_path
+
+
+def add_import_arguments(parser) -> None:
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--dry-run", action="store_true", help="Check every row and write nothing.")
+    parser.add_argument(
+        "--as-user",
+        metavar="EMAIL",
+        help="Apply that user's permissions (default: the system actor, who may change "
+        "everything).",
+    )
+
+
+def acting_user_for(as_user: str | None):
+    """The user named by ``--as-user``, or the system actor."""
+    if not as_user:
+        return system_actor()
+    user = get_user_model().objects.filter(email__iexact=as_user, is_active=True).first()
+    if user is None:
+        raise CommandError(_("No active user with the email %(email)s.") % {"email": as_user})
+    return user
+
+
+def read_dataset(file: Path):
+    try:
+        return dataset_from_path(file)
+    except ImportFileError as error:
+        raise CommandError(f"{file}: {error}") from error

@@ -1,0 +1,74 @@
+"""Model building blocks every app shares."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+def language_codes() -> list[str]:
+    """The portal's languages (``settings.LANGUAGES``), the default first."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    return sorted(codes, key=lambda code: code != settings.LANGUAGE_CODE)
+
+
+def choices_constraint(field: str, choices: type[models.Choices], *, name: str):
+    """A database check that ``field`` holds one of ``choices`` (derived, never copied)."""
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+
+
+def language_constraint(field: str, *, name: str):
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": language_codes()}), name=name)
+
+
+class LoadedValuesModel(models.Model):
+    """Remembers the values a row was loaded with, so a service can tell what a change changes
+    and check the row as it is stored (a milestone moved to another city must be editable in
+    both), without loading it again."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_values = {
+            name: value
+            for name, value in zip(field_names, values, strict=True)
+            if value is not models.DEFERRED
+        }
+        return instance
+
+    def stored_value(self, attname: str):
+        """``attname`` as the database holds it now (None for a new row)."""
+        if self.pk is None or self._state.adding:
+            return None
+        loaded = getattr(self, "_loaded_values", {})
+        if attname in loaded:
+            return loaded[attname]
+        return (
+            type(self)._default_manager.filter(pk=self.pk).values_list(attname, flat=True).first()
+        )
+
+    def changed_fields(self) -> list[str]:
+        """Concrete fields (attnames) that differ from what was loaded; all for a new row."""
+        names = [f.attname for f in self._meta.concrete_fields if not f.primary_key]
+        loaded = getattr(self, "_loaded_values", None)
+        if self.pk is None or self._state.adding or loaded is None:
+            return names
+        return [name for name in names if name not in loaded or getattr(self, name) != loaded[name]]
+
+    def remember_saved_values(self) -> None:
+        self._loaded_values = {
+            f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields
+        }
+
+
+class TimeStampedModel(LoadedValuesModel):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
