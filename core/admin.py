@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -88,29 +89,57 @@ def _form_with_checks(form_class, request, writer):
             except PermissionDenied as error:
                 self.add_error(None, str(error))
 
+        def hand_clean_DELETE(self):
+            # Inline forms: the service says why a row cannot be deleted (an answered question:
+            # hide it instead), before Django lists the protected rows.
+            if self.cleaned_data.get("DELETE") and self.instance.pk and writer.check_delete:
+                try:
+                    writer.check_delete(acting_user=request.user, instance=self.instance)
+                except (ValidationError, PermissionDenied) as error:
+                    raise ValidationError(_error_messages(error)) from error
+            parent = getattr(super(), "hand_clean_DELETE", None)
+            if parent is not None:
+                parent()
+
     CheckedForm.__name__ = form_class.__name__
     return CheckedForm
+
+
+class ServiceRefused(Exception):
+    """A service refused an admin write that its form could not check (a crafted request)."""
+
+    def __init__(self, error: Exception):
+        super().__init__(error)
+        self.messages = _error_messages(error)
+
+
+def _write(method, *, request, obj) -> None:
+    try:
+        method(acting_user=request.user, instance=obj)
+    except (ValidationError, PermissionDenied) as error:
+        raise ServiceRefused(error) from error
 
 
 class ServiceWritesMixin:
     """Admin saves and deletes call the model's services (for the admin and its inlines)."""
 
     def save_model(self, request, obj, form, change):
-        writer_for(type(obj)).save(acting_user=request.user, instance=obj)
+        _write(writer_for(type(obj)).save, request=request, obj=obj)
 
     def delete_model(self, request, obj):
-        writer_for(type(obj)).delete(acting_user=request.user, instance=obj)
+        _write(writer_for(type(obj)).delete, request=request, obj=obj)
 
     def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
+        with transaction.atomic():  # all or none
+            for obj in queryset:
+                self.delete_model(request, obj)
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            writer_for(type(obj)).delete(acting_user=request.user, instance=obj)
+            _write(writer_for(type(obj)).delete, request=request, obj=obj)
         for obj in instances:
-            writer_for(type(obj)).save(acting_user=request.user, instance=obj)
+            _write(writer_for(type(obj)).save, request=request, obj=obj)
         formset.save_m2m()
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -128,22 +157,29 @@ class ServiceWritesMixin:
                     protected = [*protected, *_error_messages(error)]
         return deleted, model_count, perms_needed, protected
 
+    def _refused(self, request, error: ServiceRefused):
+        # Nothing was saved (the transaction rolled back); say why, on the same page.
+        for message in error.messages:
+            messages.error(request, message)
+        return HttpResponseRedirect(request.get_full_path())
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except (ValidationError, PermissionDenied) as error:
-            # A rule the form could not check (a crafted request): nothing was saved.
-            for message in _error_messages(error):
-                messages.error(request, message)
-            return HttpResponseRedirect(request.get_full_path())
+        except ServiceRefused as error:
+            return self._refused(request, error)
 
     def delete_view(self, request, object_id, extra_context=None):
         try:
             return super().delete_view(request, object_id, extra_context)
-        except (ValidationError, PermissionDenied) as error:
-            for message in _error_messages(error):
-                messages.error(request, message)
-            return HttpResponseRedirect(request.get_full_path())
+        except ServiceRefused as error:
+            return self._refused(request, error)
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except ServiceRefused as error:  # a bulk delete refused for one of the objects
+            return self._refused(request, error)
 
 
 class ServiceInlineMixin:
@@ -155,21 +191,6 @@ class ServiceInlineMixin:
 
         class CheckedFormSet(formset_class):
             form = _form_with_checks(formset_class.form, request, writer)
-
-            def clean(self):
-                super().clean()
-                if writer.check_delete is None:
-                    return
-                problems = []
-                for form in self.deleted_forms:
-                    if form.instance.pk is None:
-                        continue
-                    try:
-                        writer.check_delete(acting_user=request.user, instance=form.instance)
-                    except (ValidationError, PermissionDenied) as error:
-                        problems.extend(_error_messages(error))
-                if problems:
-                    raise ValidationError(problems)
 
         CheckedFormSet.__name__ = formset_class.__name__
         return CheckedFormSet

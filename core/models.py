@@ -31,6 +31,10 @@ class LoadedValuesModel(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.remember_saved_values()
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
@@ -41,29 +45,44 @@ class LoadedValuesModel(models.Model):
         }
         return instance
 
+    def _stored_values(self) -> dict:
+        """The row as the database holds it: as loaded, or read now (one query)."""
+        if self.pk is None or self._state.adding:
+            return {}
+        if getattr(self, "_loaded_values", None) is None:
+            row = (
+                type(self)
+                ._default_manager.filter(pk=self.pk)
+                .values(*[f.attname for f in self._meta.concrete_fields])
+            )
+            self._loaded_values = dict(row.first() or {})
+        return self._loaded_values
+
     def stored_value(self, attname: str):
         """``attname`` as the database holds it now (None for a new row)."""
-        if self.pk is None or self._state.adding:
-            return None
-        loaded = getattr(self, "_loaded_values", {})
-        if attname in loaded:
-            return loaded[attname]
-        return (
-            type(self)._default_manager.filter(pk=self.pk).values_list(attname, flat=True).first()
-        )
+        stored = self._stored_values()
+        if attname not in stored and stored:
+            stored.update(
+                type(self)._default_manager.filter(pk=self.pk).values(attname).first() or {}
+            )
+        return stored.get(attname)
 
     def changed_fields(self) -> list[str]:
-        """Concrete fields (attnames) that differ from what was loaded; all for a new row."""
+        """Concrete fields (attnames) that differ from the stored row; all for a new row."""
         names = [f.attname for f in self._meta.concrete_fields if not f.primary_key]
-        loaded = getattr(self, "_loaded_values", None)
-        if self.pk is None or self._state.adding or loaded is None:
+        stored = self._stored_values()
+        if not stored:
             return names
-        return [name for name in names if name not in loaded or getattr(self, name) != loaded[name]]
+        return [name for name in names if name not in stored or getattr(self, name) != stored[name]]
 
     def remember_saved_values(self) -> None:
         self._loaded_values = {
             f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields
         }
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self.remember_saved_values()
 
 
 class TimeStampedModel(LoadedValuesModel):

@@ -33,7 +33,7 @@ from core.models import (
     choices_constraint,
     language_codes,
 )
-from core.permissions import acts_for_all, is_signed_in
+from core.permissions import acts_for_all, is_signed_in, may_use_admin
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -65,7 +65,7 @@ class MunicipalityQuerySet(models.QuerySet):
         staff those they hold an editor role for, anybody else none."""
         if acts_for_all(user):
             return self.all()
-        if not is_signed_in(user) or not user.is_staff:
+        if not may_use_admin(user):
             return self.none()
         return self.filter(
             pk__in=MunicipalityRole.objects.filter(
@@ -423,7 +423,7 @@ class TwinningProgrammeQuerySet(models.QuerySet):
         programme's coordinators theirs, anybody else none."""
         if acts_for_all(user):
             return self.all()
-        if not is_signed_in(user) or not user.is_staff:
+        if not may_use_admin(user):
             return self.none()
         return self.filter(coordinators=user)
 

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
-from missions.demo import load_all
+from climateportal.demo import load_demo
 
 
 @pytest.fixture(autouse=True)
@@ -24,7 +24,7 @@ def _clear_cache():
 @pytest.fixture
 def demo(db):
     """The demo data set built from the source pages."""
-    return load_all()
+    return load_demo()
 
 
 @pytest.fixture

@@ -1,10 +1,12 @@
 import datetime
 
 import factory
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from consultations.models import Consultation, Option, Question
-from tests.factories import MunicipalityFactory
+from consultations.services import AnswerValue, participant_key_for_token, response_submit
+from tests.missions.factories import MunicipalityFactory
 
 
 class ConsultationFactory(factory.django.DjangoModelFactory):
@@ -54,3 +56,12 @@ def full_questionnaire(consultation):
         "long": add_question(consultation, 5, "long_text"),
         "number": add_question(consultation, 6, "number", number_min=0, number_max=100),
     }
+
+
+def submit_answers(consultation, n, values):
+    return response_submit(
+        acting_user=AnonymousUser(),
+        consultation=consultation,
+        participant_key=participant_key_for_token(f"p{n}", consultation),
+        answers=[AnswerValue(q, **v) for q, v in values.items()],
+    )

@@ -15,7 +15,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from missions.demo import load_all  # noqa: E402
+from climateportal.demo import load_demo  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -45,7 +45,7 @@ def browser():
 @pytest.fixture
 def demo(transactional_db):
     """The demo data set, committed so the live server's thread can read it."""
-    return load_all()
+    return load_demo()
 
 
 @pytest.fixture

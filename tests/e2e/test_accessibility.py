@@ -158,7 +158,7 @@ def test_city_page_breaks_no_csp_rule(site, page):
 
 def test_admin_change_form_breaks_no_csp_rule(site, page):
     from missions.models import Milestone, Municipality
-    from tests.factories import EditorFactory
+    from tests.missions.factories import EditorFactory
 
     from .test_journeys import sign_in
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from missions.models import Milestone, Municipality
-from tests.factories import EditorFactory, MilestoneFactory
+from tests.missions.factories import EditorFactory, MilestoneFactory
 
 pytestmark = pytest.mark.e2e
 

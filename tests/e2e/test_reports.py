@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from missions.models import Municipality, MunicipalityRole
 from reports.models import ProgressReport
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 from .test_accessibility import axe_violations, describe
 from .test_journeys import sign_in

@@ -1,57 +1,67 @@
+"""The missions models: database constraints, dates, and the QuerySet scopes that are the one
+permission rule (``editable_by``, ``visible_to``, ``managed_by``, ``public``)."""
+
 import datetime
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from missions.models import Milestone, Organisation, TwinningParticipant
-from tests.factories import MilestoneFactory, MunicipalityFactory, TwinningFactory
+from core.permissions import system_actor
+from missions.models import (
+    Membership,
+    Milestone,
+    Municipality,
+    MunicipalityRole,
+    Organisation,
+    Twinning,
+    TwinningParticipant,
+    TwinningProgramme,
+)
+from tests.accounts.factories import UserFactory
+from tests.missions.factories import (
+    EditorFactory,
+    MembershipFactory,
+    MilestoneFactory,
+    MunicipalityFactory,
+    OrganisationFactory,
+    TwinningFactory,
+    make_twinning,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def test_constraint_lists_match_the_choices():
-    constraints = {c.name: c for c in Milestone._meta.constraints}
-    kinds = dict(constraints["milestone_kind_valid"].condition.children)["kind__in"]
-    assert sorted(kinds) == sorted(Milestone.Kind.values)
-    constraints = {c.name: c for c in Organisation._meta.constraints}
-    kinds = dict(constraints["organisation_kind_valid"].condition.children)["kind__in"]
-    assert sorted(kinds) == sorted(Organisation.Kind.values)
-
-
-@pytest.mark.parametrize(
-    "update",
-    [
-        {"status": "finished"},
-        {"date_precision": "week"},
-        {"kind": "party"},
-        {"title_en": ""},
-    ],
-)
-def test_database_rejects_invalid_milestones(update):
-    milestone = MilestoneFactory()
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Milestone.objects.filter(pk=milestone.pk).update(**update)
-
-
-def test_one_twin_per_twinning_and_unique_titles():
-    twinning = TwinningFactory()
-    TwinningParticipant.objects.create(
-        twinning=twinning, municipality=MunicipalityFactory(), role="twin"
+class TestConstraints:
+    @pytest.mark.parametrize(
+        "update",
+        [{"status": "finished"}, {"date_precision": "week"}, {"kind": "party"}, {"title_en": ""}],
     )
-    with pytest.raises(IntegrityError), transaction.atomic():
+    def test_database_rejects_invalid_milestones(self, update):
+        milestone = MilestoneFactory()
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Milestone.objects.filter(pk=milestone.pk).update(**update)
+
+    def test_one_twin_per_twinning_and_unique_titles(self):
+        twinning = TwinningFactory()
         TwinningParticipant.objects.create(
             twinning=twinning, municipality=MunicipalityFactory(), role="twin"
         )
-    milestone = MilestoneFactory(title_en="Climate office")
-    with pytest.raises(IntegrityError), transaction.atomic():
-        MilestoneFactory(municipality=milestone.municipality, title_en="CLIMATE OFFICE")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            TwinningParticipant.objects.create(
+                twinning=twinning, municipality=MunicipalityFactory(), role="twin"
+            )
+        milestone = MilestoneFactory(title_en="Climate office")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            MilestoneFactory(municipality=milestone.municipality, title_en="CLIMATE OFFICE")
 
-
-def test_coordinates_are_checked_by_the_database():
-    city = MunicipalityFactory()
-    with pytest.raises(IntegrityError), transaction.atomic():
-        type(city).objects.filter(pk=city.pk).update(latitude=123)
+    def test_coordinates_and_language_are_checked_by_the_database(self):
+        city = MunicipalityFactory()
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Municipality.objects.filter(pk=city.pk).update(latitude=123)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Municipality.objects.filter(pk=city.pk).update(language="xx")
 
 
 @pytest.mark.parametrize(
@@ -70,3 +80,94 @@ def test_date_display(language, precision, expected):
     milestone = Milestone(date=datetime.date(2023, 10, 5), date_precision=precision)
     with translation.override(language):
         assert milestone.date_display == expected
+
+
+@pytest.mark.parametrize(
+    "country,language,expected",
+    [("GR", "", "el"), ("CY", "", "el"), ("PL", "", "pl"), ("FR", "", "en"), ("GR", "pl", "pl")],
+)
+def test_a_municipality_reads_its_countrys_language_unless_set(country, language, expected):
+    assert Municipality(country=country, language=language).reading_language == expected
+
+
+class TestScopes:
+    def test_editor_scopes(self, cities, kozani_editor):
+        palaio_faliro, kozani = cities
+        ours = MilestoneFactory(municipality=kozani)
+        MilestoneFactory(municipality=palaio_faliro)
+        OrganisationFactory(municipality=palaio_faliro)
+        org = OrganisationFactory(municipality=kozani)
+        membership = MembershipFactory(organisation=org)
+        MembershipFactory(organisation=OrganisationFactory())
+
+        assert list(Municipality.objects.editable_by(kozani_editor)) == [kozani]
+        assert list(Milestone.objects.editable_by(kozani_editor)) == [ours]
+        assert list(Organisation.objects.editable_by(kozani_editor)) == [org]
+        assert list(Membership.objects.editable_by(kozani_editor)) == [membership]
+
+    def test_twinnings_belong_to_their_programme(self, cities, kozani_editor, coordinator):
+        palaio_faliro, kozani = cities
+        with_kozani = make_twinning(twin=MunicipalityFactory(), pilots=[kozani])
+        without_kozani = make_twinning(twin=palaio_faliro, pilots=[MunicipalityFactory()])
+        other_programme = TwinningProgramme.objects.create(name_en="Other", slug="other")
+        elsewhere = make_twinning(twin=kozani, pilots=[palaio_faliro], programme=other_programme)
+
+        # A city's editor changes no twinning, even one of their city's (finding 1)…
+        assert not Twinning.objects.editable_by(kozani_editor).exists()
+        # …but sees their city's twinnings in the admin.
+        assert set(Twinning.objects.visible_in_admin_to(kozani_editor)) == {with_kozani, elsewhere}
+        # The programme's coordinator changes that programme's twinnings, only those.
+        assert set(Twinning.objects.editable_by(coordinator)) == {with_kozani, without_kozani}
+        assert list(TwinningProgramme.objects.managed_by(coordinator)) == [
+            coordinator.coordinated_programmes.get()
+        ]
+        assert Twinning.objects.editable_by(UserFactory(is_superuser=True)).count() == 3
+
+    @pytest.mark.parametrize("who", ["none", "anonymous", "citizen", "inactive", "official"])
+    def test_nobody_else_may_edit_anything(self, cities, programme, who):
+        user = {
+            "none": lambda: None,
+            "anonymous": AnonymousUser,
+            "citizen": UserFactory,
+            "inactive": lambda: EditorFactory(municipality=cities[0], is_active=False),
+            "official": lambda: UserFactory(is_staff=True),
+        }[who]()
+        if who == "official":
+            MunicipalityRole.objects.create(
+                user=user, municipality=cities[0], role=MunicipalityRole.Role.OFFICIAL
+            )
+        make_twinning(twin=cities[0], pilots=[cities[1]])
+        OrganisationFactory(municipality=cities[0])
+        assert not Municipality.objects.editable_by(user).exists()
+        assert not Milestone.objects.editable_by(user).exists()
+        assert not Twinning.objects.editable_by(user).exists()
+        assert not TwinningProgramme.objects.managed_by(user).exists()
+        assert not Organisation.objects.editable_by(user).exists()
+
+    def test_superuser_and_system_actor_edit_everything(self, cities):
+        admin = UserFactory(is_staff=True, is_superuser=True)
+        assert Municipality.objects.editable_by(admin).count() == 2
+        assert Municipality.objects.editable_by(system_actor()).count() == 2
+
+    def test_visible_to_is_published_plus_what_the_user_edits(self, cities):
+        hidden = MunicipalityFactory(is_published=False)
+        editor = EditorFactory(municipality=hidden)
+        assert hidden not in Municipality.objects.visible_to(None)
+        assert hidden not in Municipality.objects.visible_to(EditorFactory(municipality=cities[0]))
+        assert set(Municipality.objects.visible_to(editor)) == {*cities, hidden}
+
+
+class TestPublicScopes:
+    def test_a_twinning_is_public_with_two_published_cities(self, cities):
+        palaio_faliro, kozani = cities
+        public = make_twinning(twin=palaio_faliro, pilots=[kozani])
+        make_twinning(twin=kozani, pilots=[MunicipalityFactory(is_published=False)])
+        assert list(Twinning.objects.public()) == [public]
+
+    def test_memberships_of_unpublished_cities_are_not_public(self, cities):
+        shown = MembershipFactory(organisation=OrganisationFactory(municipality=cities[0]))
+        unaffiliated = MembershipFactory(organisation=OrganisationFactory())
+        MembershipFactory(
+            organisation=OrganisationFactory(municipality=MunicipalityFactory(is_published=False))
+        )
+        assert set(Membership.objects.public()) == {shown, unaffiliated}

@@ -1,13 +1,13 @@
 from django.core.management.base import BaseCommand
 
-from missions.demo import load_all
+from climateportal.demo import load_demo
 
 
 class Command(BaseCommand):
     help = "Load the demo cities, milestones, twinnings and networks (safe to run again)."
 
     def handle(self, *args, **options):
-        report = load_all()
+        report = load_demo()
         if report.created:
             self.stdout.write(f"Created {len(report.created)} objects.")
         else:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_manage(*args, env_extra, unset=()):
@@ -61,7 +61,7 @@ def test_security_headers(client):
 
 @pytest.mark.django_db
 def test_login_is_rate_limited(client):
-    from tests.factories import UserFactory
+    from tests.accounts.factories import UserFactory
 
     user = UserFactory()
     for _ in range(5):

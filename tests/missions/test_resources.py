@@ -1,4 +1,5 @@
-"""Imports through the shared resources: the command line and the admin."""
+"""The missions resources: imports and exports of every kind, driven through the command line
+(``import_data``) and the admin, for an acting user whose scope decides what a file may touch."""
 
 import io
 import json
@@ -9,16 +10,19 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from core.importing.files import dataset_from_bytes
+from core.importing.summary import run_resource_import
 from core.permissions import system_actor
 from missions.importing import run_import
 from missions.models import Milestone, Municipality, Organisation, Twinning, TwinningParticipant
-from tests.factories import (
+from missions.resources import MilestoneResource, MunicipalityResource, OrganisationResource
+from tests.missions.factories import (
     EditorFactory,
     MilestoneFactory,
     MunicipalityFactory,
     NetworkFactory,
     OrganisationFactory,
     ProgrammeFactory,
+    make_twinning,
 )
 
 pytestmark = pytest.mark.django_db
@@ -89,14 +93,6 @@ class TestMunicipalityImport:
         assert ok and "0 new, 1 updated, 2 unchanged" in out
         assert Municipality.objects.get(slug="palaio-faliro").region == "Attiki"
 
-    def test_other_encoding_is_refused_with_a_clear_message(self, tmp_path):
-        greek_only = MUNICIPALITIES_CSV.split("Łódź")[0]
-        path = write(tmp_path, "greek.csv", greek_only, encoding="iso-8859-7")
-        ok, out, err = run_command("municipalities", path)
-        assert not ok
-        assert "not UTF-8 encoded" in err
-        assert Municipality.objects.count() == 0
-
     def test_missing_column(self, tmp_path):
         path = write(tmp_path, "nocountry.csv", "name,region\nKozani,Western Macedonia\n")
         ok, out, err = run_command("municipalities", path)
@@ -140,16 +136,6 @@ class TestMunicipalityImport:
         city = Municipality.objects.get(name_en="Θεσσαλονίκη")
         assert city.slug  # non-Latin names still get a usable slug
         assert city.native_name == "Θεσσαλονίκη"
-
-    def test_unsupported_and_broken_files(self, tmp_path):
-        ok, _, err = run_command("municipalities", write(tmp_path, "a.txt", "x"))
-        assert not ok and "Unsupported file type" in err
-        ok, _, err = run_command("municipalities", write(tmp_path, "a.json", "{not json"))
-        assert not ok and "could not be read as JSON" in err
-        ok, _, err = run_command("municipalities", write(tmp_path, "a.xlsx", b"not a workbook"))
-        assert not ok and "XLSX" in err
-        ok, _, err = run_command("municipalities", tmp_path / "missing.csv")
-        assert not ok and "cannot be read" in err
 
 
 MILESTONES_CSV = (
@@ -233,8 +219,8 @@ class TestMilestoneImport:
         assert not ok
         for row in (1, 2, 3):
             assert (
-                f"row {row}, column “municipality”: You hold no editor role for "
-                "“Palaio Faliro”" in err
+                f"row {row}, column “municipality”: You hold no editor role for “Palaio Faliro”"
+                in err
             )
         assert "row 4" not in err
         assert Milestone.objects.count() == 0
@@ -253,8 +239,6 @@ class TestMilestoneImport:
         assert Milestone.objects.get(municipality=city).status == "upcoming"
 
     def test_export_round_trips_through_import(self, tmp_path, city):
-        from missions.resources import MilestoneResource
-
         run_command("milestones", write(tmp_path, "m.csv", MILESTONES_CSV))
         exported = MilestoneResource(acting_user=system_actor()).export().csv
         assert "2023-10" in exported and "Ένταξη" in exported
@@ -302,6 +286,63 @@ class TestTwinningImport:
         assert "row 5, column “programme”: No programme “Unknown Programme” is known." in err
         assert Twinning.objects.count() == 0 and Municipality.objects.count() == 0
 
+    def test_a_citys_editor_cannot_take_over_a_twinning(self, tmp_path, cities, kozani_editor):
+        """Finding: Kozani's editor imported a row pairing Kozani with Palaio Faliro's twinning,
+        then could open and delete Palaio Faliro's twinning in the admin."""
+        palaio_faliro, kozani = cities
+        twinning = make_twinning(twin=palaio_faliro, pilots=[MunicipalityFactory(name_en="Nantes")])
+        before = snapshot()
+        content = (
+            "twin_city,twin_country,pilot_city,pilot_country,programme,cohort\n"
+            "Palaio Faliro,GR,Kozani,GR,netzerocities-twinning,1\n"
+        )
+        ok, out, err = run_command(
+            "twinnings", write(tmp_path, "t.csv", content), "--as-user", kozani_editor.email
+        )
+        assert not ok
+        assert (
+            "row 1, column “programme”: Only the programme's coordinators and administrators "
+            "can change its twinnings." in err
+        )
+        assert snapshot() == before
+        assert not twinning.participants.filter(municipality=kozani).exists()
+
+    def test_the_programmes_coordinator_imports_its_pairs(self, tmp_path, cities, coordinator):
+        content = (
+            "twin_city,twin_country,pilot_city,pilot_country,programme,cohort\n"
+            "Palaio Faliro,GR,Kozani,GR,netzerocities-twinning,1\n"
+        )
+        ok, out, err = run_command(
+            "twinnings", write(tmp_path, "t.csv", content), "--as-user", coordinator.email
+        )
+        assert ok, err
+        twinning = Twinning.objects.get()
+        assert {(p.municipality.slug, p.role) for p in twinning.participants.all()} == {
+            ("palaio-faliro", "twin"),
+            ("kozani", "pilot"),
+        }
+
+    def test_a_coordinator_cannot_add_cities(self, tmp_path, cities, coordinator):
+        content = (
+            "twin_city,twin_country,pilot_city,pilot_country,programme,cohort\n"
+            "Palaio Faliro,GR,Atlantis,GR,netzerocities-twinning,1\n"
+        )
+        ok, out, err = run_command(
+            "twinnings", write(tmp_path, "t.csv", content), "--as-user", coordinator.email
+        )
+        assert not ok
+        assert "No municipality “Atlantis” is known; an administrator can add it." in err
+        assert not Municipality.objects.filter(name_en="Atlantis").exists()
+
+    def test_a_dry_run_as_administrator_creates_nothing(self, tmp_path, programme):
+        before = snapshot()
+        ok, out, err = run_command(
+            "twinnings", write(tmp_path, "t.csv", TWINNINGS_CSV), "--dry-run"
+        )
+        assert ok, err
+        assert "4 new" in out and "Dry run" in out
+        assert snapshot() == before
+
 
 class TestOrganisationsAndMemberships:
     def test_import_and_reimport(self, tmp_path):
@@ -337,54 +378,69 @@ class TestOrganisationsAndMemberships:
         assert "row 2, column “network”: No network “nowhere” is known." in err
 
 
-class TestAdminImport:
-    def test_dry_run_preview_then_confirm(self, client, tmp_path):
-        city = MunicipalityFactory(slug="palaio-faliro", name_en="Palaio Faliro")
-        client.force_login(EditorFactory(municipality=city))
-        upload = io.BytesIO(MILESTONES_CSV.encode("utf-8"))
-        upload.name = "milestones.csv"
-        response = client.post(
-            "/admin/missions/milestone/import/",
-            {"resource": 0, "format": 0, "import_file": upload},
-        )
-        assert response.status_code == 200
-        html = response.content.decode()
-        assert "Joins the Greek Cities Mission" in html  # the preview lists every row
-        assert Milestone.objects.count() == 0
-        confirm = response.context["confirm_form"]
-        response = client.post(
-            "/admin/missions/milestone/process_import/",
-            {**confirm.initial, "resource": 0},
-        )
-        assert response.status_code == 302
-        assert Milestone.objects.count() == 3
+class TestScopes:
+    """Finding: ``user=None`` meant "everything"; errors named cities the user may not see;
+    exports outside the admin were not scoped."""
 
-    def test_errors_block_the_import(self, client):
-        city = MunicipalityFactory(slug="palaio-faliro", name_en="Palaio Faliro")
-        MunicipalityFactory(slug="kozani", name_en="Kozani")
-        client.force_login(EditorFactory(municipality=city))
-        content = MILESTONES_CSV + "kozani,2024-01,upcoming,general,Kozani plan,,\n"
-        upload = io.BytesIO(content.encode("utf-8"))
-        upload.name = "milestones.csv"
-        response = client.post(
-            "/admin/missions/milestone/import/",
-            {"resource": 0, "format": 0, "import_file": upload},
+    def test_no_user_imports_nothing_and_exports_nothing(self, cities):
+        MilestoneFactory(municipality=cities[0])
+        resource = MilestoneResource()
+        dataset = dataset_from_bytes(
+            b"municipality,date,status,title_en\nkozani,2024,completed,Plan\n", file_format="csv"
         )
-        html = response.content.decode()
-        assert "You hold no editor role for" in html
-        assert response.context.get("confirm_form") is None
-        assert Milestone.objects.count() == 0
+        summary = run_resource_import(resource=resource, dataset=dataset)
+        assert summary.file_errors == ["An import needs a user to act for."]
+        assert not Milestone.objects.filter(title_en="Plan").exists()
+        assert MilestoneResource().export().dict == []
 
-    def test_non_utf8_upload_gets_a_clear_message(self, client):
-        client.force_login(EditorFactory(municipality=MunicipalityFactory()))
-        upload = io.BytesIO(MILESTONES_CSV.encode("iso-8859-7"))
-        upload.name = "milestones.csv"
-        response = client.post(
-            "/admin/missions/milestone/import/",
-            {"resource": 0, "format": 0, "import_file": upload},
+    def test_exports_hold_only_what_the_user_may_edit(self, cities, kozani_editor):
+        palaio_faliro, kozani = cities
+        MilestoneFactory(municipality=palaio_faliro, title_en="Faliro office")
+        MilestoneFactory(municipality=kozani, title_en="Kozani plan")
+        OrganisationFactory(name_en="Faliro org", municipality=palaio_faliro)
+        assert [
+            row["title_en"] for row in MilestoneResource(acting_user=kozani_editor).export().dict
+        ] == ["Kozani plan"]
+        assert OrganisationResource(acting_user=kozani_editor).export().dict == []
+        assert [
+            r["name"] for r in MunicipalityResource(acting_user=kozani_editor).export().dict
+        ] == ["Kozani"]
+
+    def test_a_row_naming_an_unpublished_city_does_not_reveal_it(self, cities, kozani_editor):
+        MunicipalityFactory(slug="secret-town", name_en="Secret Town", is_published=False)
+        dataset = dataset_from_bytes(
+            b"municipality,date,status,title_en\nsecret-town,2024,completed,Plan\n",
+            file_format="csv",
         )
-        assert response.status_code == 200
-        assert "not UTF-8 encoded" in response.content.decode()
+        summary = run_import(kind="milestones", dataset=dataset, acting_user=kozani_editor)
+        assert [str(error) for error in summary.errors] == [
+            "row 1, column “municipality”: No municipality “secret-town” is known."
+        ]
+        assert "Secret Town" not in str(summary.errors)
+
+    def test_a_row_for_a_published_city_names_it(self, cities, kozani_editor):
+        dataset = dataset_from_bytes(
+            b"municipality,date,status,title_en\npalaio-faliro,2024,completed,Plan\n",
+            file_format="csv",
+        )
+        summary = run_import(kind="milestones", dataset=dataset, acting_user=kozani_editor)
+        assert [str(error) for error in summary.errors] == [
+            "row 1, column “municipality”: You hold no editor role for “Palaio Faliro”."
+        ]
+
+    def test_organisation_rows_use_the_services_rule(self, cities, kozani_editor):
+        OrganisationFactory(name_en="Unaffiliated NGO")
+        dataset = dataset_from_bytes(
+            b"name,kind,country,municipality\n"
+            b"Unaffiliated NGO,ngo,GR,kozani\n"
+            b"Kozani Energy Office,government,GR,\n",
+            file_format="csv",
+        )
+        summary = run_import(kind="organisations", dataset=dataset, acting_user=kozani_editor)
+        assert [str(error) for error in summary.errors] == [
+            "row 1, column “municipality”: Only an administrator can change this organisation.",
+            "row 2, column “municipality”: Name the municipality you hold an editor role for.",
+        ]
 
 
 def test_bad_numbers_name_row_and_column(tmp_path):

@@ -1,8 +1,6 @@
 import datetime
 
 import factory
-from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
 
 from missions.models import (
     Membership,
@@ -16,25 +14,7 @@ from missions.models import (
     TwinningParticipant,
     TwinningProgramme,
 )
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-        django_get_or_create = ("username",)
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"user{n}")
-    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
-
-    @factory.post_generation
-    def verified(self, create, extracted, **kwargs):
-        if create:
-            self.save()
-            EmailAddress.objects.get_or_create(
-                user=self, email=self.email, defaults={"verified": True, "primary": True}
-            )
+from tests.accounts.factories import UserFactory
 
 
 class MunicipalityFactory(factory.django.DjangoModelFactory):
@@ -56,6 +36,17 @@ class EditorFactory(UserFactory):
             MunicipalityRole.objects.create(
                 user=self, municipality=extracted, role=MunicipalityRole.Role.EDITOR
             )
+
+
+class CoordinatorFactory(UserFactory):
+    """A staff user who coordinates a twinning programme."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def programme(self, create, extracted, **kwargs):
+        if create and extracted:
+            extracted.coordinators.add(self)
 
 
 class MilestoneFactory(factory.django.DjangoModelFactory):

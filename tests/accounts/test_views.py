@@ -1,3 +1,5 @@
+"""Signing up and resetting a password (django-allauth)."""
+
 import pytest
 from django.core import mail
 
@@ -39,16 +41,9 @@ def test_signup_requires_email_verification(client):
 
 
 def test_password_reset_sends_mail(client):
-    from tests.factories import UserFactory
+    from tests.accounts.factories import UserFactory
 
     user = UserFactory()
     response = client.post("/accounts/password/reset/", {"email": user.email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1 and user.email in mail.outbox[0].to
-
-
-def test_custom_user_model_is_in_the_first_migration():
-    from importlib import import_module
-
-    migration = import_module("accounts.migrations.0001_initial").Migration
-    assert any(getattr(op, "name", "") == "User" for op in migration.operations)

@@ -1,0 +1,119 @@
+"""The city page, which the project composes from the missions and consultations apps."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from missions.models import Milestone
+from tests.missions.factories import (
+    EditorFactory,
+    MembershipFactory,
+    MilestoneFactory,
+    MunicipalityFactory,
+    OrganisationFactory,
+    make_twinning,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_palaio_faliro_timeline_in_greek(client, demo):
+    html = client.get("/el/cities/palaio-faliro/").content.decode()
+    for month in [
+        "Οκτώβριος 2023",
+        "Σεπτέμβριος 2023",
+        "Σεπτέμβριος 2024",
+        "Νοέμβριος 2024",
+        "Ιανουάριος 2025",
+    ]:
+        assert month in html
+    assert "Ένταξη του Δήμου στην Ελληνική Αποστολή των Πόλεων" in html
+    assert "Σύσταση Γραφείου Κλιματικής Ουδετερότητας" in html
+    # Statuses in words, in the page's language.
+    assert html.count(">Ολοκληρώθηκε<") == 3
+    assert html.count(">Σε εξέλιξη<") + html.count(">Εν εξελίξει<") == 1
+    assert html.count(">Προσεχώς<") == 1
+    assert "3 από 5 ολοκληρώθηκαν" in html
+    assert "213 2020200" in html and "aitimata.dpf@palaiofaliro.gr" in html
+    assert "Τερψιχόρης 51 &amp; Αρτέμιδος 175 62" in html
+
+
+def test_month_names_follow_the_language(client, demo):
+    assert "październik 2023" in client.get("/pl/cities/palaio-faliro/").content.decode()
+    assert "October 2023" in client.get("/en/cities/palaio-faliro/").content.decode()
+
+
+def test_city_page_shows_missions_twinning_and_progress(client, demo):
+    html = client.get("/en/cities/palaio-faliro/").content.decode()
+    assert "3 of 5 completed" in html
+    assert "Greek Mission of Climate-Neutral and Smart Cities" in html
+    assert "Together Towards Climate Neutrality" in html
+    assert 'href="/en/cities/nantes/"' in html
+
+
+def test_unpublished_municipality_is_404_to_the_public(client):
+    city = MunicipalityFactory(is_published=False)
+    assert client.get(city.get_absolute_url()).status_code == 404
+    assert client.get(reverse("missions:city-feed", args=[city.slug])).status_code == 404
+    listing = client.get(reverse("missions:city-list")).content.decode()
+    assert city.name not in listing
+
+
+def test_unpublished_municipality_is_visible_to_its_editor_only(client):
+    city = MunicipalityFactory(is_published=False)
+    client.force_login(EditorFactory(municipality=city))
+    assert client.get(city.get_absolute_url()).status_code == 200
+    client.force_login(EditorFactory(municipality=MunicipalityFactory()))
+    assert client.get(city.get_absolute_url()).status_code == 404
+
+
+def test_city_page_query_count_does_not_grow_with_milestones(client, django_assert_num_queries):
+    def count_queries(n):
+        city = MunicipalityFactory()
+        MilestoneFactory.create_batch(n, municipality=city)
+        partner = MunicipalityFactory()
+        make_twinning(twin=city, pilots=[partner, MunicipalityFactory()])
+        MembershipFactory(organisation=OrganisationFactory(municipality=city))
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(city.get_absolute_url())
+        assert response.status_code == 200
+        assert response.content.decode().count('class="timeline-item') == n
+        return len(queries)
+
+    assert count_queries(10) == count_queries(300)
+
+
+def test_status_change_shows_on_public_page(client, demo):
+    milestone = Milestone.objects.get(title_en__startswith="Work starts on the Action Plan")
+    milestone.status = Milestone.Status.COMPLETED
+    milestone.save(update_fields=["status"])
+    assert "4 of 5 completed" in client.get("/en/cities/palaio-faliro/").content.decode()
+
+
+def test_odd_slugs_are_404_not_errors(client, demo):
+    assert client.get("/en/cities/%00/").status_code == 404
+    assert client.get("/en/cities/%00/feed/").status_code == 404
+    assert client.get("/en/cities/%E2%80%8B/").status_code == 404
+
+
+def test_an_unpublished_partner_does_not_show_on_a_city_page(client):
+    """Finding: an unpublished city showed as Kozani's twinning partner."""
+    kozani = MunicipalityFactory(slug="kozani", name_en="Kozani")
+    hidden = MunicipalityFactory(name_en="Hidden Town", is_published=False)
+    make_twinning(twin=kozani, pilots=[hidden])
+    html = client.get(kozani.get_absolute_url()).content.decode()
+    assert "Hidden Town" not in html
+    assert 'id="twinning-heading"' not in html  # a twinning with nobody to show is left out
+
+
+def test_the_city_page_shows_its_consultations(client):
+    from tests.consultations.factories import ConsultationFactory
+
+    consultation = ConsultationFactory(title_en="Climate survey")
+    ConsultationFactory(
+        title_en="Draft survey", municipality=consultation.municipality, is_published=False
+    )
+    html = client.get(consultation.municipality.get_absolute_url()).content.decode()
+    assert "Climate survey" in html and "Draft survey" not in html
+    assert f'href="{consultation.get_absolute_url()}"' in html

@@ -1,0 +1,262 @@
+"""The missions services: every write, whichever way it arrives, obeys the rules held here."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from core.permissions import system_actor
+from missions import services
+from missions.models import (
+    Milestone,
+    Municipality,
+    Organisation,
+    Twinning,
+    TwinningParticipant,
+)
+from tests.accounts.factories import UserFactory
+from tests.missions.factories import (
+    MilestoneFactory,
+    MunicipalityFactory,
+    OrganisationFactory,
+    make_twinning,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+class TestMilestones:
+    def test_an_editor_changes_their_city_with_history(self, cities, kozani_editor):
+        _, kozani = cities
+        milestone = services.milestone_create(
+            acting_user=kozani_editor,
+            municipality=kozani,
+            data={"title_en": "Climate office", "date": "2024-09-17", "date_precision": "month"},
+        )
+        assert milestone.date.isoformat() == "2024-09-01"  # month precision, normalised
+        services.milestone_update_status(
+            milestone=milestone, status="completed", acting_user=kozani_editor
+        )
+        assert [h.history_user for h in milestone.history.all()] == [kozani_editor] * 2
+        services.milestone_delete(acting_user=kozani_editor, instance=milestone)
+        assert not Milestone.objects.filter(pk=milestone.pk).exists()
+
+    def test_another_citys_milestone_is_refused(self, cities, kozani_editor):
+        milestone = MilestoneFactory(municipality=cities[0])
+        with pytest.raises(PermissionDenied):
+            services.milestone_update_status(
+                milestone=milestone, status="completed", acting_user=kozani_editor
+            )
+        with pytest.raises(PermissionDenied):
+            services.milestone_delete(acting_user=kozani_editor, instance=milestone)
+        milestone.refresh_from_db()
+        assert milestone.status == "upcoming"
+
+    def test_a_milestone_cannot_move_between_cities_unless_both_are_edited(
+        self, cities, kozani_editor
+    ):
+        palaio_faliro, kozani = cities
+        theirs = MilestoneFactory(municipality=palaio_faliro)
+        theirs.municipality = kozani  # taking another city's milestone into one's own
+        with pytest.raises(PermissionDenied):
+            services.milestone_save(acting_user=kozani_editor, instance=theirs)
+        ours = MilestoneFactory(municipality=kozani)
+        ours.municipality = palaio_faliro  # giving one's milestone to another city
+        with pytest.raises(PermissionDenied):
+            services.milestone_save(acting_user=kozani_editor, instance=ours)
+        assert Milestone.objects.get(pk=theirs.pk).municipality == palaio_faliro
+        assert Milestone.objects.get(pk=ours.pk).municipality == kozani
+
+    def test_a_bad_status_is_a_validation_error(self, cities, kozani_editor):
+        milestone = MilestoneFactory(municipality=cities[1])
+        with pytest.raises(ValidationError):
+            services.milestone_update_status(
+                milestone=milestone, status="done", acting_user=kozani_editor
+            )
+
+    def test_bulk_status_changes_only_the_users_milestones(self, cities, kozani_editor):
+        palaio_faliro, kozani = cities
+        theirs, ours = (
+            MilestoneFactory(municipality=palaio_faliro),
+            MilestoneFactory(municipality=kozani),
+        )
+        count = services.milestones_bulk_update_status(
+            milestones=Milestone.objects.all(), status="completed", acting_user=kozani_editor
+        )
+        assert count == 1
+        assert Milestone.objects.get(pk=ours.pk).status == "completed"
+        assert Milestone.objects.get(pk=theirs.pk).status == "upcoming"
+
+    def test_many_at_once_obey_the_same_rule(self, cities, kozani_editor):
+        palaio_faliro, _ = cities
+        with pytest.raises(PermissionDenied):
+            services.milestones_write_many(
+                acting_user=kozani_editor,
+                created=[Milestone(municipality=palaio_faliro, title_en="x", date="2024-01-01")],
+                updated=[],
+                update_fields=[],
+            )
+        assert not Milestone.objects.exists()
+
+    def test_nobody_writes_without_a_user(self, cities):
+        with pytest.raises(PermissionDenied):
+            services.milestone_create(
+                acting_user=None,
+                municipality=cities[0],
+                data={"title_en": "Ghost", "date": "2024-01-01"},
+            )
+
+
+class TestMunicipalities:
+    def test_editors_change_their_city_but_not_its_address_or_publication(
+        self, cities, kozani_editor
+    ):
+        _, kozani = cities
+        services.municipality_update(
+            acting_user=kozani_editor, municipality=kozani, data={"phone": "24610 00000"}
+        )
+        for data in ({"slug": "kozani-city"}, {"is_published": False}):
+            city = Municipality.objects.get(pk=kozani.pk)
+            with pytest.raises(PermissionDenied):
+                services.municipality_update(
+                    acting_user=kozani_editor, municipality=city, data=data
+                )
+        kozani.refresh_from_db()
+        assert (kozani.phone, kozani.slug, kozani.is_published) == ("24610 00000", "kozani", True)
+
+    def test_only_administrators_add_and_delete_cities(self, cities, kozani_editor):
+        with pytest.raises(PermissionDenied):
+            services.municipality_create(
+                acting_user=kozani_editor, data={"name_en": "Veria", "country": "GR"}
+            )
+        with pytest.raises(PermissionDenied):
+            services.municipality_delete(acting_user=kozani_editor, instance=cities[1])
+        veria = services.municipality_create(
+            acting_user=system_actor(), data={"name_en": "Veria", "country": "GR"}
+        )
+        assert veria.slug == "veria"
+        namesake = services.municipality_create(
+            acting_user=system_actor(), data={"name_en": "Veria", "country": "CY"}
+        )
+        assert namesake.slug == "veria-cy"
+
+
+class TestTwinnings:
+    def test_a_citys_editor_may_not_touch_twinnings(self, cities, kozani_editor, programme):
+        palaio_faliro, kozani = cities
+        twinning = make_twinning(twin=palaio_faliro, pilots=[kozani])
+        with pytest.raises(PermissionDenied):
+            services.twinning_pair(
+                acting_user=kozani_editor,
+                programme=programme,
+                cohort=1,
+                twin=palaio_faliro,
+                pilot=MunicipalityFactory(),
+            )
+        with pytest.raises(PermissionDenied):
+            services.twinning_delete(acting_user=kozani_editor, instance=twinning)
+        with pytest.raises(PermissionDenied):
+            services.twinning_participant_delete(
+                acting_user=kozani_editor, instance=twinning.participants.get(municipality=kozani)
+            )
+        assert twinning.participants.count() == 2
+
+    def test_the_programmes_coordinator_pairs_cities_into_clusters(
+        self, cities, coordinator, programme
+    ):
+        palaio_faliro, kozani = cities
+        nantes = MunicipalityFactory(name_en="Nantes", country="FR")
+        first, created = services.twinning_pair(
+            acting_user=coordinator, programme=programme, cohort=1, twin=palaio_faliro, pilot=nantes
+        )
+        second, _ = services.twinning_pair(
+            acting_user=coordinator, programme=programme, cohort=1, twin=palaio_faliro, pilot=kozani
+        )
+        again, created_again = services.twinning_pair(
+            acting_user=coordinator, programme=programme, cohort=1, twin=palaio_faliro, pilot=nantes
+        )
+        assert created and not created_again and again == first
+        twinning = Twinning.objects.get()
+        assert first.twinning == second.twinning == twinning
+        assert {p.municipality for p in twinning.participants.filter(role="pilot")} == {
+            nantes,
+            kozani,
+        }
+        with pytest.raises(ValidationError):  # a twin is in one cohort of a programme
+            services.twinning_pair(
+                acting_user=coordinator,
+                programme=programme,
+                cohort=2,
+                twin=palaio_faliro,
+                pilot=MunicipalityFactory(),
+            )
+
+    def test_a_coordinator_cannot_attach_an_unpublished_city(self, cities, coordinator, programme):
+        twinning = make_twinning(twin=cities[0], pilots=[cities[1]], programme=programme)
+        hidden = MunicipalityFactory(is_published=False)
+        with pytest.raises(ValidationError):
+            services.twinning_participant_save(
+                acting_user=coordinator,
+                instance=TwinningParticipant(twinning=twinning, municipality=hidden, role="pilot"),
+            )
+        assert not twinning.participants.filter(municipality=hidden).exists()
+
+    def test_another_programmes_twinnings_are_refused(self, cities, coordinator):
+        from missions.models import TwinningProgramme
+
+        other = TwinningProgramme.objects.create(name_en="Other", slug="other")
+        twinning = make_twinning(twin=cities[0], pilots=[cities[1]], programme=other)
+        with pytest.raises(PermissionDenied):
+            services.twinning_delete(acting_user=coordinator, instance=twinning)
+
+
+class TestOrganisations:
+    def test_editors_manage_their_citys_organisation_only(self, cities, kozani_editor):
+        palaio_faliro, kozani = cities
+        ours = services.organisation_save(
+            acting_user=kozani_editor,
+            instance=Organisation(name_en="Municipality of Kozani", municipality=kozani),
+        )
+        assert ours.slug == "municipality-of-kozani"
+        with pytest.raises(PermissionDenied):
+            services.organisation_save(
+                acting_user=kozani_editor,
+                instance=Organisation(name_en="Palaio Faliro", municipality=palaio_faliro),
+            )
+        with pytest.raises(ValidationError):  # an editor's organisation belongs to their city
+            services.organisation_save(
+                acting_user=kozani_editor, instance=Organisation(name_en="X")
+            )
+        unaffiliated = OrganisationFactory()
+        unaffiliated.name_en = "Renamed"
+        with pytest.raises(PermissionDenied):
+            services.organisation_save(acting_user=kozani_editor, instance=unaffiliated)
+
+    def test_memberships_follow_the_organisation(self, cities, kozani_editor):
+        from missions.models import Membership
+        from tests.missions.factories import NetworkFactory
+
+        network = NetworkFactory()
+        ours = OrganisationFactory(municipality=cities[1])
+        services.membership_save(
+            acting_user=kozani_editor, instance=Membership(network=network, organisation=ours)
+        )
+        with pytest.raises(PermissionDenied):
+            services.membership_save(
+                acting_user=kozani_editor,
+                instance=Membership(network=network, organisation=OrganisationFactory()),
+            )
+
+
+def test_reference_data_is_for_administrators(cities, kozani_editor):
+    from missions.models import Mission
+
+    with pytest.raises(PermissionDenied):
+        services.reference_save(
+            acting_user=kozani_editor, instance=Mission(name_en="Mine", slug="mine")
+        )
+    role = services.municipality_role_grant(
+        acting_user=UserFactory(is_superuser=True),
+        user=UserFactory(),
+        municipality=cities[0],
+        role="official",
+    )
+    assert role.pk

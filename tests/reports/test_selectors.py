@@ -1,0 +1,20 @@
+"""What a progress report shows: what the public may see of the city and its partners."""
+
+import pytest
+
+from missions.models import Municipality
+from reports.services import html_to_pdf, render_html
+from tests.missions.factories import MunicipalityFactory, make_twinning
+from tests.reports.support import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_report_leaves_out_an_unpublished_partner(demo):
+    """Finding: an unpublished city showed as a partner in another city's PDF."""
+    kozani = Municipality.objects.get(slug="kozani")
+    hidden = MunicipalityFactory(name_en="Hidden Town", is_published=False)
+    make_twinning(twin=hidden, pilots=[kozani], cohort=2)
+    text = pdf_text(html_to_pdf(render_html(municipality=kozani, language="en")))
+    assert "Alba Iulia" in text  # the published partner
+    assert "Hidden Town" not in text

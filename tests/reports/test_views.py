@@ -1,0 +1,38 @@
+"""The officials' reports page: requests, statuses and downloads, for their own cities only."""
+
+import pytest
+from django.conf import settings
+
+from missions.models import Municipality
+from reports import services
+from reports.models import ProgressReport
+from tests.accounts.factories import UserFactory
+from tests.reports.support import official_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_other_municipalities_get_404(client, demo, media_root):
+    report = ProgressReport.objects.create(
+        municipality=Municipality.objects.get(slug="palaio-faliro"), language="el"
+    )
+    services.report_render(report_id=report.pk)
+    report.refresh_from_db()
+    assert report.status == "ready"
+    kozani = official_of("kozani")
+    client.force_login(kozani)
+    assert client.get(report.get_download_url()).status_code == 404
+    assert report.get_download_url() not in client.get("/en/reports/").content.decode()
+    assert client.get("/en/reports/status/").json() == {"reports": []}
+    client.force_login(UserFactory())
+    assert client.get(report.get_download_url()).status_code == 404
+    client.logout()
+    assert client.get(report.get_download_url()).status_code == 302  # to sign in
+    # A Kozani official cannot request Palaio Faliro's report either.
+    client.force_login(kozani)
+    response = client.post(
+        "/en/reports/", {"municipality": report.municipality.pk, "language": "el"}
+    )
+    assert response.status_code == 200 and ProgressReport.objects.count() == 1
+    # The file itself is not served from a public URL.
+    assert client.get("/" + settings.MEDIA_URL + report.file.name).status_code == 404
