@@ -1,4 +1,4 @@
-"""``make bench``: run every benchmark against a fresh ``cp_bench`` database, write BENCHMARKS.md.
+"""``make bench``: run every scenario against a fresh ``cp_bench`` database, write BENCHMARKS.md.
 
 1. City page (50 milestones) under wrk, served by gunicorn with the production settings,
    against a trivial Django view on the same server.
@@ -9,14 +9,30 @@
    against the trivial view on the same server.
 5. Progress report render in-process: data gathering + HTML vs WeasyPrint, peak memory.
 6. 20 progress reports at once on a real Celery worker (2 prefork processes, its own Redis).
+7. The city page with Redis down ÷ with Redis up (a Redis of its own, stopped mid-run).
+8. An import of 100,000 CSV rows and the refusal of a 1,000,000-row XLSX, in fresh processes:
+   time and peak memory.
 
 The database ``cp_bench`` is created at the start and dropped at the end; gunicorn, the Celery
 worker and its Redis server are always stopped; Redis db 11 is flushed before and after.
+
+A scenario is one module of ``benchmarks/scenarios/`` added to ``SCENARIOS``. It imports the
+harness (``benchmarks.harness``) and the project, never another scenario nor ``tests``, and
+defines:
+
+- ``HEADING`` (its section of BENCHMARKS.md), ``TITLE`` and ``TARGET`` (its row of the targets
+  table), optionally ``LOAD = "wrk"`` (noted in the load-average table);
+- ``run(bench) -> result``: set up its data, measure (``bench.shared`` passes facts on to a
+  later scenario's report);
+- ``report(result, bench) -> harness.Outcome``: its section, measured figure and verdict,
+  written once every scenario has run.
+
+``python -m benchmarks.run city_page report_render`` runs only the scenarios named and prints
+their report instead of writing BENCHMARKS.md.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import os
 import signal
@@ -26,9 +42,31 @@ import time
 import traceback
 from pathlib import Path
 
-from .common import DATABASE_URL, REDIS_URL, REPO, markdown_table, median
+from .harness import Bench, Outcome, environment
+from .harness.report import failure_section, write_benchmarks
+from .scenarios import (
+    city_page,
+    consultation_results,
+    import_large,
+    import_milestones,
+    redis_down,
+    report_queue,
+    report_render,
+    submissions,
+)
 
-OUTPUT = REPO / "BENCHMARKS.md"
+SCENARIOS = [
+    city_page,
+    import_milestones,
+    consultation_results,
+    submissions,
+    report_render,
+    report_queue,
+    redis_down,
+    import_large,
+]
+
+OUTPUT = environment.REPO / "BENCHMARKS.md"
 STARTED = time.monotonic()
 
 
@@ -40,311 +78,104 @@ def _terminate(signum, frame):  # SIGTERM → SystemExit, so that every `finally
     raise SystemExit(128 + signum)
 
 
-def setup_django(static_root: Path, media_root: Path) -> None:
-    """This process: the test settings, pointed at cp_bench, Redis db 11 and a temporary media
-    root (the reports' PDFs)."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "climateportal.settings.test"
-    os.environ["DATABASE_URL"] = DATABASE_URL
-    os.environ["REDIS_URL"] = REDIS_URL
-    os.environ["DJANGO_STATIC_ROOT"] = str(static_root)
-    os.environ["DJANGO_MEDIA_ROOT"] = str(media_root)
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
-
-
-def close_connections() -> None:
-    if "django" not in sys.modules:
-        return
-    from django.db import connections
-
-    # Best effort: the drop that follows forces connections closed anyway.
-    with contextlib.suppress(Exception):
-        connections.close_all()
-
-
-class Run:
-    """The state of one `make bench`: what goes into BENCHMARKS.md."""
-
-    def __init__(self):
-        self.sections: list[str] = []
-        self.summary: list[list[str]] = []
-        self.load: list[tuple[str, tuple[float, float, float]]] = []
-        self.failed = False
-
-    def note_load(self, moment: str) -> None:
-        self.load.append((moment, os.getloadavg()))
-
-    def failure(self, title: str, summary_row: list[str]) -> None:
-        self.failed = True
-        progress(f"{title} failed")
-        traceback.print_exc()
-        self.sections.append(failure(title, traceback.format_exc()))
-        self.summary.append(summary_row)
-
-
-def main() -> int:
+def main(names: list[str]) -> int:
     signal.signal(signal.SIGTERM, _terminate)
-    from . import (
-        city_page,
-        consultation_results,
-        import_milestones,
-        report_queue,
-        report_render,
-        submissions,
-    )
-    from .common import create_database, drop_database, flush_redis, machine_info
-
+    scenarios = [s for s in SCENARIOS if not names or s.__name__.rsplit(".", 1)[1] in names]
+    if len(scenarios) != len(set(names) or SCENARIOS):
+        known = ", ".join(s.__name__.rsplit(".", 1)[1] for s in SCENARIOS)
+        print(f"unknown scenario in {names}; known: {known}", file=sys.stderr)
+        return 2
     base_env = dict(os.environ)  # before this process points itself at the test settings
     started_at = datetime.datetime.now(datetime.UTC)
-    run = Run()
-    info = machine_info()
-    progress("machine: " + ", ".join(f"{k} {v}" for k, v in info.items()))
-    run.note_load("start")
-
+    machine = environment.machine_info()
+    progress("machine: " + ", ".join(f"{k} {v}" for k, v in machine.items()))
+    load = [("start", os.getloadavg())]
+    results: list[tuple[int, object, object | None, str | None]] = []
+    setup_failure = None
     try:
         with tempfile.TemporaryDirectory(prefix="cp-bench-") as scratch:
-            scratch_dir = Path(scratch)
-            static_root = scratch_dir / "static"
-            media_root = scratch_dir / "media"
-            media_root.mkdir()
-            server_env = city_page.server_environment(base_env, static_root)
-            try:
-                progress("creating database cp_bench; flushing Redis db 11")
-                create_database()
-                flush_redis()
-                # collectstatic first, as in a deployment: with the manifest storage, importing
-                # the URLconf (which migrate's system checks do) needs the manifest to exist.
-                progress("manage.py collectstatic into a temporary DJANGO_STATIC_ROOT")
-                city_page.manage(server_env, "collectstatic", "--noinput")
-                progress("manage.py migrate (production settings)")
-                city_page.manage(server_env, "migrate", "--no-input")
-                setup_django(static_root, media_root)
-                progress("seeding the city page data")
-                city_page.seed_city()
-            except Exception:
-                run.failure(
-                    "Setup", ["Setup (database, static files, data)", "failed", "", "**no**"]
-                )
+            bench = prepare(Path(scratch), base_env)
+            if isinstance(bench, str):
+                setup_failure = bench
             else:
-                run_city_page(run, city_page, server_env, scratch_dir)
-                run_import(run, import_milestones)
-                run_consultation_results(run, consultation_results)
-                run_submissions(run, submissions, server_env, scratch_dir)
-                run_reports(run, report_render, report_queue, media_root)
+                for number, scenario in enumerate(SCENARIOS, start=1):
+                    if scenario in scenarios:
+                        results.append((number, scenario, *run_one(number, scenario, bench, load)))
+                outcomes = [report_one(*result, bench) for result in results]
     finally:
-        close_connections()
+        environment.close_connections()
         progress("dropping database cp_bench; flushing Redis db 11")
-        drop_database()
-        flush_redis()
+        environment.drop_database()
+        environment.flush_redis()
+    if setup_failure is not None:
+        targets = [["Setup (database, static files, data)", "failed", "", "**no**"]]
+        sections = ["## Setup\n\n" + failure_section(setup_failure)]
+    else:
+        targets = [[f"{n}. {s.TITLE}", o.measured, s.TARGET, o.met_cell] for n, s, o in outcomes]
+        sections = [f"## {n}. {s.HEADING}\n\n{o.section}" for n, s, o in outcomes]
+    failed = setup_failure is not None or any(o.measured == "failed" for _n, _s, o in outcomes)
+    if names:
+        print("\n\n".join(sections))
+    else:
+        write_benchmarks(
+            OUTPUT, started_at=started_at, seconds=time.monotonic() - STARTED, machine=machine,
+            load=load, targets=targets, sections=sections,
+        )  # fmt: skip
+        progress(f"wrote {OUTPUT.relative_to(environment.REPO)}")
+    return 1 if failed else 0
 
-    write_report(started_at, info, run)
-    progress(f"wrote {OUTPUT.relative_to(REPO)}")
-    return 1 if run.failed else 0
 
-
-def run_city_page(run: Run, city_page, server_env: dict[str, str], scratch_dir: Path) -> None:
+def prepare(scratch: Path, base_env: dict[str, str]) -> Bench | str:
+    """A fresh cp_bench (migrated), static files, Django set up in this process; or the
+    traceback of what failed."""
+    static_root, media_root = scratch / "static", scratch / "media"
+    media_root.mkdir()
+    server_env = environment.server_environment(base_env, static_root)
     try:
-        progress("benchmark 1: both views in-process")
-        in_process = city_page.measure_in_process()
-        close_connections()
-        run.note_load("before benchmark 1 (wrk)")
-        progress("benchmark 1: city page under wrk")
-        result = city_page.benchmark(server_env, scratch_dir, progress)
-        run.note_load("after benchmark 1")
-        result.in_process = in_process
-        run.sections.append(city_page.report(result))
-        run.summary.append(
-            [
-                "1. City page req/s ÷ trivial view req/s",
-                f"{result.ratio():.3f} ({result.median('city'):.1f} vs "
-                f"{result.median('trivial'):.1f} req/s; cache miss {result.ratio('miss'):.3f})",
-                f"≥ {city_page.TARGET_RATIO}",
-                "yes" if result.met else "**no**",
-            ]
-        )
+        progress("creating database cp_bench; flushing Redis db 11")
+        environment.create_database()
+        environment.flush_redis()
+        # collectstatic first, as in a deployment: with the manifest storage, importing the
+        # URLconf (which migrate's system checks do) needs the manifest to exist.
+        progress("manage.py collectstatic into a temporary DJANGO_STATIC_ROOT")
+        environment.manage(server_env, "collectstatic", "--noinput")
+        progress("manage.py migrate (production settings)")
+        environment.manage(server_env, "migrate", "--no-input")
+        environment.setup_django(static_root, media_root)
     except Exception:
-        run.failure(
-            "1. City page under load",
-            ["1. City page req/s ÷ trivial view req/s", "failed", "≥ 0.5", "**no**"],
-        )
+        progress("setup failed")
+        traceback.print_exc()
+        return traceback.format_exc()
+    return Bench(scratch=scratch, media_root=media_root, server_env=server_env, progress=progress)
 
 
-def run_import(run: Run, import_milestones) -> None:
+def run_one(number: int, scenario, bench: Bench, load: list) -> tuple[object | None, str | None]:
+    """(result, None), or (None, the traceback)."""
+    suffix = f" ({scenario.LOAD})" if getattr(scenario, "LOAD", "") else ""
+    environment.close_connections()
+    load.append((f"before benchmark {number}{suffix}", os.getloadavg()))
+    bench.progress = lambda message: progress(f"benchmark {number}: {message}")
     try:
-        progress("benchmark 2: import of 10,000 milestone rows")
-        run.note_load("before benchmark 2")
-        result = import_milestones.benchmark(progress)
-        run.note_load("after benchmark 2")
-        run.sections.append(import_milestones.report(result))
-        run.summary.append(
-            [
-                "2. Import of 10,000 milestone rows",
-                f"{result.import_s:.2f} s ({result.ratio:.1f}× bulk_create {result.bulk_s:.3f} s)",
-                f"≤ {import_milestones.TARGET_SECONDS:.0f} s",
-                "yes" if result.met else "**no**",
-            ]
-        )
+        progress(f"benchmark {number}: {scenario.TITLE}")
+        return scenario.run(bench), None
     except Exception:
-        run.failure(
-            "2. Import of 10,000 milestone rows",
-            ["2. Import of 10,000 milestone rows", "failed", "≤ 10 s", "**no**"],
-        )
+        progress(f"benchmark {number} failed")
+        traceback.print_exc()
+        return None, traceback.format_exc()
+    finally:
+        bench.progress = progress
+        load.append((f"after benchmark {number}", os.getloadavg()))
 
 
-def run_consultation_results(run: Run, consultation_results) -> None:
-    title = "3. Results page, 1,000,000 answers (staff, in-process)"
-    target = f"≤ {consultation_results.TARGET_MS:.0f} ms; same query count as with 10,000"
-    try:
-        run.note_load("before benchmark 3")
-        result = consultation_results.benchmark(progress)
-        run.note_load("after benchmark 3")
-        run.sections.append(consultation_results.report(result))
-        big, small, served = result.big, result.small, result.big_served
-        run.summary.append(
-            [
-                title,
-                f"{big.ms:.0f} ms recounted ({big.answers:,} answers; {small.ms:.0f} ms with "
-                f"{small.answers:,}), {served.ms:.0f} ms from the results cache; "
-                f"{big.queries} queries vs {small.queries}",
-                target,
-                "yes" if result.met else "**no**",
-            ]
-        )
-    except Exception:
-        run.failure(
-            "3. Consultation results page with 1,000,000 answers",
-            [title, "failed", target, "**no**"],
-        )
-
-
-def run_submissions(run: Run, submissions, server_env: dict[str, str], scratch_dir: Path):
-    title = "4. Stored consultation submissions/s (gunicorn, wrk POST)"
-    target = f"≥ {submissions.TARGET_PER_S:.0f}/s"
-    try:
-        close_connections()
-        run.note_load("before benchmark 4 (wrk)")
-        progress("benchmark 4: consultation submissions under wrk")
-        result = submissions.benchmark(server_env, scratch_dir, progress)
-        run.note_load("after benchmark 4")
-        run.sections.append(submissions.report(result))
-        other = sum(posts.other for posts in result.posts)
-        run.summary.append(
-            [
-                title,
-                f"{result.per_s:.1f}/s (trivial view {result.trivial_per_s:.1f} req/s; "
-                f"{other} non-302; {result.lost} lost)",
-                target,
-                "yes" if result.met else "**no**",
-            ]
-        )
-    except Exception:
-        run.failure(
-            "4. Consultation submissions under concurrent load",
-            [title, "failed", target, "**no**"],
-        )
-
-
-def run_reports(run: Run, report_render, report_queue, media_root: Path) -> None:
-    """Benchmarks 5 and 6 share their data; 6's worker also gives 5 the time of one report on
-    a real Celery worker, so 5's section is written once 6 has run."""
-    title5 = "5. Progress report render (in-process)"
-    target5 = (
-        f"≤ {report_render.TARGET_SECONDS:.0f} s; data gathering "
-        f"≤ {100 * report_render.TARGET_SHARE:.0f} %"
-    )
-    title6 = f"6. {report_queue.BATCH} reports at once, {report_queue.CONCURRENCY} worker processes"
-    data = rendered = queued = None
-    try:
-        progress("benchmark 5: seeding a consultation of 10,000 responses for the report")
-        run.note_load("before benchmark 5")
-        data = report_render.seed()  # benchmark 6 runs if this much succeeded
-        rendered = report_render.benchmark(progress, data)
-        run.note_load("after benchmark 5")
-    except Exception:
-        run.failure("5. Progress report render", [title5, "failed", target5, "**no**"])
-    failed6 = None
-    if data is not None:
+def report_one(number: int, scenario, result, trace: str | None, bench: Bench):
+    if trace is None:
         try:
-            close_connections()
-            run.note_load("before benchmark 6")
-            queued = report_queue.benchmark(progress, data.municipality_id, media_root)
-            run.note_load("after benchmark 6")
+            return number, scenario, scenario.report(result, bench)
         except Exception:
-            progress("6. reports on a Celery worker failed")
             traceback.print_exc()
-            failed6 = traceback.format_exc()
-    if rendered is not None:
-        if queued is not None:
-            rendered.celery_single = [batch.render_s for batch in queued.singles]
-        run.sections.append(report_render.report(rendered))
-        celery = (
-            f"; Celery worker {median(rendered.celery_single):.2f} s"
-            if rendered.celery_single
-            else ""
-        )
-        run.summary.append(
-            [
-                title5,
-                f"{rendered.render_s:.2f} s; data gathering {100 * rendered.share:.1f} % "
-                f"({rendered.html_s:.3f} s vs WeasyPrint {rendered.pdf_s:.2f} s); peak "
-                f"{median(m.hwm_kb for m in rendered.memory) / 1024:.0f} MiB" + celery,
-                target5,
-                "yes" if rendered.met else "**no**",
-            ]
-        )
-    if queued is not None:
-        run.sections.append(report_queue.report(queued))
-        all_renders = [s for batch in queued.batches for s in batch.render_seconds]
-        run.summary.append(
-            [
-                title6,
-                f"{queued.wall_s:.1f} s for {report_queue.BATCH} (20 × single ÷ 2 = "
-                f"{queued.expected_s:.1f} s); median render {median(all_renders):.2f} s",
-                "none (reported)",
-                "—",
-            ]
-        )
-    elif failed6 is not None or data is None:
-        run.failed = True
-        run.sections.append(failure(title6, failed6 or "not run: benchmark 5's data is missing"))
-        run.summary.append([title6, "failed", "none (reported)", "**no**"])
-
-
-def failure(title: str, trace: str) -> str:
-    return f"## {title}\n\n**The benchmark failed:**\n\n```\n{trace.strip()[-3000:]}\n```"
-
-
-def write_report(started_at, info: dict[str, str], run: Run) -> None:
-    duration = time.monotonic() - STARTED
-    machine = markdown_table(["", ""], [[key, value] for key, value in info.items()])
-    load = markdown_table(
-        ["Moment", "load average (1 / 5 / 15 min)"],
-        [[moment, " / ".join(f"{value:.2f}" for value in avg)] for moment, avg in run.load],
-    )
-    text = "\n\n".join(
-        [
-            "# Benchmarks",
-            f"Written by `make bench` (`python -m benchmarks.run`) on "
-            f"{started_at:%Y-%m-%d %H:%M} UTC in {duration:.0f} s; every run overwrites this "
-            "file. Figures are medians over repeated runs; ratios compare with a baseline "
-            "measured in the same run.",
-            "## Machine",
-            machine,
-            "The load average shows what else the machine was doing (another process busy on "
-            f"every CPU adds about 1; this machine has {info.get('nproc', '?')} CPUs). Absolute "
-            "figures move with it; the ratios, measured against a baseline in the same run, "
-            "much less.",
-            load,
-            "## Targets",
-            markdown_table(["Benchmark", "Measured (median)", "Target", "Met"], run.summary),
-            *run.sections,
-        ]
-    )
-    OUTPUT.write_text(text + "\n", encoding="utf-8")
+            trace = traceback.format_exc()
+    return number, scenario, Outcome(failure_section(trace), "failed", False)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -51,3 +51,19 @@ def test_services_never_import_tasks():
 def test_templates_load_no_other_apps_tags():
     for template in (ROOT / "templates").rglob("*.html"):
         assert "consultation_tags" not in template.read_text(), template
+
+
+def test_benchmark_scenarios_import_only_the_harness_and_the_project():
+    """Finding 12: scenario files imported each other and the tests."""
+    scenarios = sorted((ROOT / "benchmarks" / "scenarios").glob("*.py"))
+    assert scenarios
+    for path in scenarios:
+        for name in imports_of(path):
+            assert not name.startswith(("tests", "benchmarks.scenarios")), (path, name)
+    relative = [
+        node.module
+        for path in scenarios
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ImportFrom) and node.level and node.module
+    ]
+    assert all(module.startswith("harness") or module == "" for module in relative), relative

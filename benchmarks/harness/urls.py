@@ -1,6 +1,7 @@
-"""The portal's URLs plus one trivial view, the baseline of the city-page benchmark.
+"""The portal's URLs plus one trivial view, the baseline of the benchmarks under load.
 
-Used only by ``benchmarks.wsgi`` (the server under load); the project's own URLconf is unchanged.
+Used only by ``benchmarks.harness.wsgi`` (the server under load); the project's own URLconf is
+unchanged.
 """
 
 from django.http import HttpRequest, HttpResponse
@@ -8,7 +9,7 @@ from django.urls import path
 
 from climateportal.urls import urlpatterns as portal_urlpatterns
 
-TRIVIAL_PATH = "/bench/trivial/"
+from .servers import TRIVIAL_PATH
 
 
 def trivial(request: HttpRequest) -> HttpResponse:

@@ -1,5 +1,6 @@
-"""Data shared by benchmarks 3–5: a questionnaire with questions of every type, and responses
-with their answers generated directly in PostgreSQL (``INSERT … SELECT … FROM generate_series``).
+"""Data that several scenarios use, written straight through the ORM or in SQL (benchmark data,
+not user actions): the benchmark city, and consultations of eight questions whose responses
+and answers are generated in PostgreSQL (``INSERT … SELECT … FROM generate_series``).
 
 The answers are deterministic (a function of the response id), so every run writes the same
 distribution: every response answers the first single-choice and scale questions, 90 % the
@@ -10,7 +11,122 @@ answer is one row per option, 1 or 2 options (half each).
 from __future__ import annotations
 
 import datetime
+import time
 from dataclasses import dataclass
+
+CITY_SLUG = "benchmark-city"
+CITY_MILESTONES = 50
+SURVEY_SLUG = "benchmark-city-climate-survey"
+SURVEY_TITLE = "Benchmark City climate survey"
+SURVEY_RESPONSES = 10_000
+
+
+def cleaned(instance):
+    """``instance`` with the fields its model's ``clean()`` derives (normalised dates, the keys
+    names and titles are compared by), as ``save()`` would: ``bulk_create`` does not call it."""
+    instance.clean()
+    return instance
+
+
+def benchmark_city():
+    """A published municipality with 50 milestones, a mission, two twinnings (one as twin with
+    two pilots, one as pilot) and 3 network memberships; created on first use."""
+    from django.db import transaction
+
+    from missions import models as m
+
+    city = m.Municipality.objects.filter(slug=CITY_SLUG).first()
+    if city is not None:
+        return city
+    with transaction.atomic():
+        return _create_benchmark_city(m)
+
+
+def _create_benchmark_city(m):
+    mission = m.Mission.objects.create(
+        name_en="EU Mission: 100 Climate-Neutral and Smart Cities by 2030",
+        short_name_en="Cities Mission", slug="eu-cities-mission", goal_year=2030,
+    )  # fmt: skip
+    city = m.Municipality.objects.create(
+        name_en="Benchmark City", name_el="Πόλη Μετρήσεων", native_name="Πόλη Μετρήσεων",
+        slug=CITY_SLUG, country="GR", region="Attica", population=64_021,
+        website="https://example.org/", email="mayor@example.org", phone="+30 210 000 0000",
+        address_en="1 Town Hall Square, 17561", latitude="37.930000", longitude="23.700000",
+        target_year=2030, is_published=True,
+        summary_en="The city has committed to climate neutrality by 2030.\n\n"
+        "Its climate city contract covers energy, mobility, buildings and waste.",
+    )  # fmt: skip
+    m.MissionParticipation.objects.create(
+        municipality=city, mission=mission, role=m.MissionParticipation.Role.MISSION_CITY,
+        joined_on=datetime.date(2022, 4, 28),
+    )  # fmt: skip
+    statuses, kinds = list(m.Milestone.Status.values), list(m.Milestone.Kind.values)
+    precisions = list(m.Milestone.Precision.values)
+    milestones = []
+    for n in range(CITY_MILESTONES):
+        precision = precisions[n % len(precisions)]
+        date = datetime.date(2020 + n // 6, 1 + n % 12, 1 + n % 28)
+        milestones.append(
+            cleaned(
+                m.Milestone(
+                    municipality=city,
+                    title_en=f"Milestone {n + 1:02d}: climate action step",
+                    title_el=f"Ορόσημο {n + 1:02d}: βήμα κλιματικής δράσης",
+                    description_en="What was decided, by whom and what it changes.\n\n"
+                    "A second paragraph with the next steps and the people to contact.",
+                    date=m.Milestone.normalise_date(date, precision),
+                    date_precision=precision,
+                    status=statuses[n % len(statuses)],
+                    kind=kinds[n % len(kinds)],
+                    position=n % 3,
+                )
+            )
+        )
+    m.Milestone.objects.bulk_create(milestones)
+
+    others = [
+        m.Municipality.objects.create(name_en=name, slug=slug, country=country, is_published=shown)
+        for name, slug, country, shown in [
+            ("Pilot One", "pilot-one", "PL", True),
+            ("Pilot Two", "pilot-two", "ES", True),
+            ("Twin Three", "twin-three", "IT", True),
+            ("Pilot Four", "pilot-four", "PT", False),
+        ]
+    ]
+    programme = m.TwinningProgramme.objects.create(
+        name_en="NetZeroCities Twinning Programme", slug="netzerocities-twinning"
+    )
+    Role = m.TwinningParticipant.Role
+    # The city learns from two pilots, and is itself a pilot for another twin city.
+    first = m.Twinning.objects.create(programme=programme, cohort=1, title_en="Energy communities")
+    second = m.Twinning.objects.create(programme=programme, cohort=2)
+    for twinning, municipality, role in [
+        (first, city, Role.TWIN), (first, others[0], Role.PILOT), (first, others[1], Role.PILOT),
+        (second, others[2], Role.TWIN), (second, city, Role.PILOT), (second, others[3], Role.PILOT),
+    ]:  # fmt: skip
+        m.TwinningParticipant.objects.create(
+            twinning=twinning, municipality=municipality, role=role
+        )
+    organisation = m.Organisation.objects.create(
+        name_en="Municipality of Benchmark City", slug="municipality-of-benchmark-city",
+        kind=m.Organisation.Kind.MUNICIPALITY, country="GR", municipality=city,
+    )  # fmt: skip
+    for n, role in enumerate(
+        [m.Membership.Role.FOUNDING_MEMBER, m.Membership.Role.MEMBER, m.Membership.Role.PARTNER]
+    ):
+        network = m.Network.objects.create(
+            name_en=f"Network of Climate Cities {n + 1}", slug=f"climate-network-{n + 1}"
+        )
+        m.Membership.objects.create(
+            network=network, organisation=organisation, role=role,
+            joined_on=datetime.date(2021 + n, 3, 1),
+        )  # fmt: skip
+    return city
+
+
+# --------------------------------------------------------------------------------------------
+# Consultations
+# --------------------------------------------------------------------------------------------
 
 # (key, kind, options, extra field values, share of responses that answer it, in 1/20ths)
 QUESTIONS = [
@@ -47,7 +163,7 @@ LONG_TEXT = (
 @dataclass
 class Questionnaire:
     consultation_id: int
-    questions: dict  # key → Question (options prefetched as a list in `.option_list`)
+    questions: dict  # key → Question (options as a list in `.option_list`)
 
 
 def create_consultation(
@@ -65,18 +181,12 @@ def create_consultation(
     else:
         opens_at, closes_at = now - datetime.timedelta(days=60), now - datetime.timedelta(days=30)
     consultation = Consultation.objects.create(
-        municipality=municipality,
-        title_en=title,
-        slug=slug,
+        municipality=municipality, title_en=title, slug=slug,
         description_en="Tell us what the city should do first on its way to climate neutrality.",
         audience_en="Residents, local businesses and visitors.",
-        topics_en="Mobility\nEnergy\nGreen spaces",
-        opens_at=opens_at,
-        closes_at=closes_at,
-        mode=mode,
-        results_visibility=Consultation.ResultsVisibility.LIVE,
-        is_published=True,
-    )
+        topics_en="Mobility\nEnergy\nGreen spaces", opens_at=opens_at, closes_at=closes_at,
+        mode=mode, results_visibility=Consultation.ResultsVisibility.LIVE, is_published=True,
+    )  # fmt: skip
     questions = {}
     for order, (key, kind, options, extra, _share) in enumerate(QUESTIONS, start=1):
         question = Question.objects.create(
@@ -160,13 +270,9 @@ def generate_responses(questionnaire: Questionnaire, responses: int) -> tuple[in
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             RESPONSE_SQL,
-            {
-                "consultation": consultation.pk,
-                "opens": consultation.opens_at,
-                "step": period / responses,
-                "n": responses,
-            },
-        )
+            {"consultation": consultation.pk, "opens": consultation.opens_at,
+             "step": period / responses, "n": responses},
+        )  # fmt: skip
         written = cursor.rowcount
         for key, kind, _options, extra, share in QUESTIONS:
             question = questionnaire.questions[key]
@@ -180,10 +286,9 @@ def generate_responses(questionnaire: Questionnaire, responses: int) -> tuple[in
                 "width": extra.get("scale_max", 0) - extra.get("scale_min", 0) + 1,
                 "long": LONG_TEXT,
             }
-            statements = [ANSWER_SQL[kind]]
-            if kind == "multiple":
-                statements.append(ANSWER_SQL["multiple-second"])
-            for statement in statements:
+            for statement in [ANSWER_SQL[kind]] + (
+                [ANSWER_SQL["multiple-second"]] if kind == "multiple" else []
+            ):
                 cursor.execute(statement, params)
                 answers += cursor.rowcount
     return written, answers
@@ -200,7 +305,27 @@ def vacuum_analyze() -> None:
         cursor.execute("ANALYZE")  # the small tables too (questions, options, users…)
 
 
-def answer_count(consultation_id: int) -> int:
-    from consultations.models import Answer
+@dataclass
+class SurveyCity:
+    municipality_id: int
+    responses: int
+    answers: int
+    generate_s: float  # 0 when an earlier scenario had generated them
 
-    return Answer.objects.filter(question__consultation_id=consultation_id).count()
+
+def survey_city() -> SurveyCity:
+    """The benchmark city with a closed, published consultation of the eight questions and
+    10,000 responses generated in SQL (the progress reports' data); created on first use."""
+    from consultations.models import Answer, Consultation, Response
+
+    city = benchmark_city()
+    existing = Consultation.objects.filter(slug=SURVEY_SLUG).first()
+    if existing is not None:
+        responses = Response.objects.filter(consultation=existing).count()
+        answers = Answer.objects.filter(response__consultation=existing).count()
+        return SurveyCity(city.pk, responses, answers, 0.0)
+    started = time.perf_counter()
+    questionnaire = create_consultation(municipality=city, slug=SURVEY_SLUG, title=SURVEY_TITLE)
+    responses, answers = generate_responses(questionnaire, SURVEY_RESPONSES)
+    vacuum_analyze()
+    return SurveyCity(city.pk, responses, answers, time.perf_counter() - started)

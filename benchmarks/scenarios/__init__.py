@@ -1,0 +1,1 @@
+"""One module per benchmark scenario; ``benchmarks.run.SCENARIOS`` lists them in order."""
