@@ -9,6 +9,7 @@ MANAGE := $(BIN)/python manage.py
 install: $(VENV)/.installed
 
 $(VENV)/.installed: requirements/development.txt
+	./scripts/system-packages.sh build
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/development.txt
 	touch $@
@@ -47,8 +48,11 @@ services:
 	./scripts/services.sh
 
 # The whole suite, against PostgreSQL and Redis (started here when stopped) and Chromium.
+# The whole suite on PostgreSQL, then the data, import and page tests again on SQLite (the
+# embedded default), so that the two databases behave the same.
 test: install e2e-deps services
 	$(BIN)/pytest $(PYTEST_ARGS)
+	DATABASE_URL=sqlite:///$(CURDIR)/.test-sqlite.sqlite3 $(BIN)/pytest -m "both_databases and not postgresql" $(PYTEST_ARGS)
 
 bench: install e2e-deps services
 	$(BIN)/python -m benchmarks.run

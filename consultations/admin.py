@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from core.admin import ServiceInlineMixin
-from core.importing.files import ImportFileError, dataset_from_bytes
+from core.importing.files import ImportFileError, dataset_from_upload
 from core.importing.summary import run_resource_import
 from core.permissions import may_use_admin
 from missions.admin import EditableMunicipalityFilter, MunicipalityScopedAdmin
@@ -152,11 +152,12 @@ class ConsultationAdmin(MunicipalityScopedAdmin, TabbedTranslationAdmin):
         }
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["import_file"]
-            extension = upload.name.rsplit(".", 1)[-1].lower()
             try:
-                dataset = dataset_from_bytes(upload.read(), file_format=extension)
+                # Read in place, within the size and row limits (an oversize upload is
+                # refused before it is read), as the command line reads a file.
+                dataset = dataset_from_upload(upload)
             except ImportFileError as error:
-                form.add_error("import_file", str(error))
+                form.add_error("import_file", f"{upload.name}: {error}")
             else:
                 summary = run_resource_import(
                     resource=QuestionResource(consultation=consultation, acting_user=request.user),
@@ -188,7 +189,7 @@ class ConsultationAdmin(MunicipalityScopedAdmin, TabbedTranslationAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
-        if object_id:
+        if self.get_object(request, object_id) is not None:  # else Django's 404 ("abc" too)
             extra_context["consultation_links"] = [
                 (
                     reverse("admin:consultations_consultation_preview", args=[object_id]),

@@ -8,16 +8,9 @@ import tablib
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Answer, Consultation
+from core.exports import neutralise_formula
 
-# A cell starting with one of these would run as a formula in a spreadsheet program.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def escape_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+from .models import Answer, Consultation, Question
 
 
 def responses_dataset(*, consultation: Consultation) -> tablib.Dataset:
@@ -33,7 +26,7 @@ def responses_dataset(*, consultation: Consultation) -> tablib.Dataset:
         if option_id is not None:
             value = option_text.get(option_id, "")
         elif number is not None:
-            value = format(number.normalize(), "f")
+            value = number
         else:
             value = text
         values[response_id][question_id].append(value)
@@ -42,7 +35,7 @@ def responses_dataset(*, consultation: Consultation) -> tablib.Dataset:
     headers = [_("response"), _("submitted on") if anonymous else _("submitted at")] + [
         f"{question.order}. {question.text}" for question in questions
     ]
-    dataset = tablib.Dataset(headers=[escape_cell(header) for header in headers])
+    dataset = tablib.Dataset(headers=[neutralise_formula(header) for header in headers])
     responses = consultation.responses.values_list("pk", "submitted_at")
     # Anonymous answers must not be matched with server logs: no ids, no times of day, and an
     # order that follows the random participant keys rather than the time of submission.
@@ -60,9 +53,18 @@ def responses_dataset(*, consultation: Consultation) -> tablib.Dataset:
         )
         dataset.append(
             [number if anonymous else response_id, when]
-            + [escape_cell(" | ".join(answers_of.get(q.pk, []))) for q in questions]
+            + [cell(q, answers_of.get(q.pk, [])) for q in questions]
         )
     return dataset
+
+
+def cell(question: Question, values: list):
+    """One answer as a cell: a number stays a number (a spreadsheet can sum it); chosen
+    options are joined with “|”; text that would run as a formula is neutralised."""
+    if question.kind in (Question.Kind.NUMBER, Question.Kind.SCALE) and len(values) == 1:
+        number = values[0].normalize()
+        return int(number) if number == number.to_integral_value() else number
+    return neutralise_formula(" | ".join(str(value) for value in values))
 
 
 def responses_export(*, consultation: Consultation, file_format: str) -> tuple[bytes, str]:

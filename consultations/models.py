@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import LoadedValuesModel, choices_constraint
+from core.models import PortalModel, choices_constraint
 from missions.models import Municipality
 
 
@@ -63,7 +63,7 @@ class ResultsVisibility(models.TextChoices):
     STAFF_ONLY = "staff_only", _("Staff only")
 
 
-class Consultation(LoadedValuesModel):
+class Consultation(PortalModel):
     Mode = ConsultationMode
 
     ResultsVisibility = ResultsVisibility
@@ -150,7 +150,7 @@ class QuestionKind(models.TextChoices):
     NUMBER = "number", _("Number")
 
 
-class Question(LoadedValuesModel):
+class Question(PortalModel):
     Kind = QuestionKind
 
     CHOICE_KINDS = (Kind.SINGLE, Kind.MULTIPLE)
@@ -230,7 +230,7 @@ class Question(LoadedValuesModel):
         return self.kind in self.TEXT_KINDS
 
 
-class Option(LoadedValuesModel):
+class Option(PortalModel):
     question = models.ForeignKey(
         Question, on_delete=models.CASCADE, related_name="options", verbose_name=_("question")
     )
@@ -256,7 +256,7 @@ class Option(LoadedValuesModel):
         return self.text
 
 
-class Response(LoadedValuesModel):
+class Response(PortalModel):
     consultation = models.ForeignKey(
         Consultation,
         on_delete=models.CASCADE,
@@ -290,7 +290,7 @@ class Response(LoadedValuesModel):
         return f"{self.consultation} · {self.submitted_at:%Y-%m-%d %H:%M}"
 
 
-class Answer(LoadedValuesModel):
+class Answer(PortalModel):
     """One answer to one question; a multiple-choice answer is one row per chosen option."""
 
     response = models.ForeignKey(

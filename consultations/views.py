@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import logging
+import threading
+import time
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.cache import cache
@@ -16,6 +20,8 @@ from core.charts import Bar, bar_chart, column_chart
 from . import selectors, services
 from .forms import ResponseForm
 from .models import Consultation
+
+logger = logging.getLogger(__name__)
 
 PARTICIPANT_COOKIE = "cp_participant"
 COOKIE_SALT = "consultations.participant"
@@ -52,16 +58,44 @@ def _client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+_local_submissions: dict[str, tuple[int, float]] = {}  # key: (count, end of its window)
+_local_submissions_lock = threading.Lock()
+
+
+def _count_locally(key: str, window: int) -> int:
+    """The submission counter of this process alone, for when the cache cannot be reached."""
+    now = time.monotonic()
+    with _local_submissions_lock:
+        if len(_local_submissions) >= 10_000:
+            for stale in [k for k, (_, end) in _local_submissions.items() if end <= now]:
+                del _local_submissions[stale]
+            if len(_local_submissions) >= 10_000:
+                _local_submissions.clear()
+        count, end = _local_submissions.get(key, (0, now + window))
+        if end <= now:
+            count, end = 0, now + window
+        _local_submissions[key] = (count + 1, end)
+        return count + 1
+
+
 def _rate_limited(request: HttpRequest, consultation: Consultation) -> bool:
-    """A per-IP budget of submissions, counted in the cache under a salted hash of the IP."""
+    """A per-IP budget of submissions, counted in the cache under a salted hash of the IP; in
+    this process's memory when the cache fails (a per-process limit rather than none, and never
+    an error that would lose the citizen's answers)."""
     limit, window = settings.CONSULTATION_SUBMISSION_RATE
     key = f"consultation-rate:{consultation.pk}:{services.ip_fingerprint(_client_ip(request))}"
-    cache.add(key, 0, timeout=window)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
+        cache.add(key, 0, timeout=window)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=window)
+            count = 1
+    except Exception:  # any backend's failure: Redis unreachable, a database cache locked…
+        logger.warning(
+            "Submission rate limit counted in this process: the cache failed", exc_info=True
+        )
+        count = _count_locally(key, window)
     return count > limit
 
 

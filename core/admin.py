@@ -15,11 +15,12 @@ from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX
 
+from .importing.files import IMPORT_FORMATS, ImportFileError, check_upload_size
 from .permissions import may_use_admin
 from .services import writer_for
 
@@ -157,6 +158,14 @@ class ServiceWritesMixin:
                     protected = [*protected, *_error_messages(error)]
         return deleted, model_count, perms_needed, protected
 
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # An object that does not exist, or that the user may not see (the same to them), or
+        # an id that is not one ("abc"): a 404 page, never a redirect or a server error.
+        raise Http404(
+            _("No %(name)s with the id “%(id)s” exists.")
+            % {"name": opts.verbose_name, "id": object_id}
+        )
+
     def _refused(self, request, error: ServiceRefused):
         # Nothing was saved (the transaction rolled back); say why, on the same page.
         for message in error.messages:
@@ -233,9 +242,12 @@ class ScopedImportExportMixin(ImportExportMixin):
     """Import/export in CSV, XLSX and JSON, with the resource built for the signed-in user."""
 
     formats = [CSV, XLSX, JSON]
-    # The confirm step re-reads the file; keep it in the cache (Redis in production) so any
-    # web process can finish an import another one previewed.
-    tmp_storage_class = "import_export.tmp_storages.CacheStorage"
+    # Imports read files through core.importing.files, as the command line does: the same
+    # size and row limits, and one message naming the row and the column for a bad file.
+    import_formats = IMPORT_FORMATS
+    # The confirm step re-reads the file; keep it in the database (not in Redis, which an
+    # outage would empty) so any web process can finish an import another one previewed.
+    tmp_storage_class = "core.cache.ImportFileStorage"
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return {
@@ -252,11 +264,58 @@ class ScopedImportExportMixin(ImportExportMixin):
     def has_export_permission(self, request):
         return may_use_admin(request.user)
 
+    def get_import_form_class(self, request):
+        form_class = super().get_import_form_class(request)
+
+        class LimitedImportForm(form_class):
+            def clean_import_file(self):
+                # An upload over the size limit is refused before anything reads it.
+                upload = self.cleaned_data["import_file"]
+                try:
+                    check_upload_size(upload)
+                except ImportFileError as error:
+                    raise ValidationError(f"{upload.name}: {error}") from error
+                return upload
+
+        LimitedImportForm.__name__ = form_class.__name__
+        return LimitedImportForm
+
     def add_data_read_fail_error_to_form(self, form, e):
-        if isinstance(e, UnicodeDecodeError):
-            form.add_error(
-                "import_file",
-                _("The file is not UTF-8 encoded. Save it as UTF-8 (“CSV UTF-8”) and try again."),
-            )
+        # Our message naming the file, the row and the column; never an exception's name.
+        if isinstance(e, ImportFileError):
+            upload = form.cleaned_data.get("import_file")
+            name = getattr(upload, "name", "")
+            form.add_error("import_file", f"{name}: {e}" if name else str(e))
             return
-        super().add_data_read_fail_error_to_form(form, e)
+        form.add_error(
+            "import_file",
+            _("The file could not be read: import a CSV (UTF-8), XLSX or JSON file."),
+        )
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        result = context.get("result")
+        for warning in getattr(result, "portal_warnings", []):
+            # What the user should check before confirming (a city of a close name).
+            messages.warning(request, str(warning))
+        if result is not None and result.base_errors and context.get("form") is not None:
+            # A file-level error (a missing column): import-export's template would show it
+            # with a traceback; show the message on the form instead, and no preview.
+            upload = request.FILES.get("import_file")
+            for error in result.base_errors:
+                message = str(error.error)
+                context["form"].add_error(
+                    "import_file", f"{upload.name}: {message}" if upload else message
+                )
+            context["result"] = None
+            context.pop("confirm_form", None)
+        return response
+
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except ImportFileError as error:  # the kept file expired or cannot be read again
+            messages.error(request, str(error))
+            opts = self.model._meta
+            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))

@@ -8,6 +8,13 @@ class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Portal core")
 
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from .collation import register_sqlite_collations
+
+        connection_created.connect(register_sqlite_collations, dispatch_uid="icu-collations")
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     """The admin, on the portal's own site (one staff test, scoped object shortcuts)."""

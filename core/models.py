@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from .text import has_control_characters
 
 
 def language_codes() -> list[str]:
@@ -23,10 +26,13 @@ def language_constraint(field: str, *, name: str):
     return models.CheckConstraint(condition=Q(**{f"{field}__in": language_codes()}), name=name)
 
 
-class LoadedValuesModel(models.Model):
-    """Remembers the values a row was loaded with, so a service can tell what a change changes
+class PortalModel(models.Model):
+    """The base of the portal's models.
+
+    It remembers the values a row was loaded with, so a service can tell what a change changes
     and check the row as it is stored (a milestone moved to another city must be editable in
-    both), without loading it again."""
+    both) without loading it again; and its validation refuses control characters in every text
+    field, whichever way the text arrives (admin, import, API)."""
 
     class Meta:
         abstract = True
@@ -44,6 +50,26 @@ class LoadedValuesModel(models.Model):
             if value is not models.DEFERRED
         }
         return instance
+
+    def clean_fields(self, exclude=None):
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            if exclude and field.name in exclude or field.name in errors:
+                continue
+            if isinstance(field, (models.CharField, models.TextField)):
+                value = getattr(self, field.attname)
+                if isinstance(value, str) and has_control_characters(value):
+                    errors[field.name] = [
+                        ValidationError(
+                            _("Remove the control characters (invisible characters such as NUL).")
+                        )
+                    ]
+        if errors:
+            raise ValidationError(errors)
 
     def _stored_values(self) -> dict:
         """The row as the database holds it: as loaded, or read now (one query)."""
@@ -85,7 +111,7 @@ class LoadedValuesModel(models.Model):
         self.remember_saved_values()
 
 
-class TimeStampedModel(LoadedValuesModel):
+class TimeStampedModel(PortalModel):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -16,6 +16,7 @@ from core.admin import (
     ServiceWritesMixin,
 )
 from core.permissions import acts_for_all, may_use_admin
+from core.text import natural_key
 
 from . import services
 from .models import (
@@ -85,7 +86,7 @@ class MilestoneFormSet(BaseInlineFormSet):
         for form in self.forms:
             if not getattr(form, "cleaned_data", None) or form.cleaned_data.get("DELETE"):
                 continue
-            title = (form.cleaned_data.get("title_en") or "").strip().lower()
+            title = natural_key(form.cleaned_data.get("title_en"))
             if title in seen:
                 raise ValidationError(
                     _("Two milestones have the English title “%(title)s”; titles must differ.")

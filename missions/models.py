@@ -20,7 +20,6 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, ExpressionWrapper, OuterRef, Q
-from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import get_language
@@ -28,12 +27,13 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from core.models import (
-    LoadedValuesModel,
+    PortalModel,
     TimeStampedModel,
     choices_constraint,
     language_codes,
 )
 from core.permissions import acts_for_all, is_signed_in, may_use_admin
+from core.text import natural_key
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -84,6 +84,12 @@ class MunicipalityQuerySet(models.QuerySet):
             pk__in=MunicipalityRole.objects.filter(user=user).values("municipality_id")
         )
 
+    def known_as(self, name: str) -> MunicipalityQuerySet:
+        """Municipalities one of whose names (any language, native, other names) is ``name``,
+        compared without case or accents."""
+        key = natural_key(name)
+        return self.filter(search_keys__contains=f"|{key}|") if key else self.none()
+
     def visible_to(self, user: User | None) -> MunicipalityQuerySet:
         """Published municipalities, plus unpublished ones the user may edit (preview)."""
         return self.filter(Q(is_published=True) | Q(pk__in=self.editable_by(user).values("pk")))
@@ -128,6 +134,18 @@ class Municipality(TimeStampedModel):
         validators=[MinValueValidator(2020), MaxValueValidator(2100)],
     )
     summary = models.TextField(_("summary"), blank=True)
+    other_names = models.TextField(
+        _("other names"),
+        blank=True,
+        help_text=_(
+            "Other names imports recognise, one per line: in other languages, "
+            "“Nantes Métropole”, “Bucharest Sector 2”."
+        ),
+    )
+    # Derived from the names on every save: compared the same way on SQLite and PostgreSQL
+    # (case-folded, without accents), whatever the database's LOWER() would do.
+    name_key = models.CharField(max_length=200, editable=False, default="")
+    search_keys = models.TextField(editable=False, default="")
     language = models.CharField(
         _("language"),
         max_length=5,
@@ -147,7 +165,11 @@ class Municipality(TimeStampedModel):
         verbose_name_plural = _("municipalities")
         constraints = [
             models.UniqueConstraint(
-                Lower("name"), "country", name="municipality_unique_name_per_country"
+                fields=["name_key", "country"],
+                name="municipality_unique_name_per_country",
+                violation_error_message=_(
+                    "A municipality of this name already exists in this country."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
@@ -167,6 +189,27 @@ class Municipality(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.refresh_keys()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key", "search_keys"}
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        self.refresh_keys()
+
+    def all_names(self) -> list[str]:
+        """Every name the municipality is known by: in each language, native, and others."""
+        translated = [getattr(self, f"name_{code}", None) for code in language_codes()]
+        others = (self.other_names or "").splitlines()
+        return [name.strip() for name in [*translated, self.native_name, *others] if name]
+
+    def refresh_keys(self) -> None:
+        self.name_key = natural_key(self.name_en or self.name)
+        keys = sorted({natural_key(name) for name in self.all_names()} - {""})
+        self.search_keys = "|" + "|".join(keys) + "|" if keys else ""
+
     @property
     def reading_language(self) -> str:
         """The language its reports and emails are written in."""
@@ -181,7 +224,7 @@ class MunicipalityRoleKind(models.TextChoices):
     OFFICIAL = "official", _("Official")
 
 
-class MunicipalityRole(LoadedValuesModel):
+class MunicipalityRole(PortalModel):
     Role = MunicipalityRoleKind
 
     user = models.ForeignKey(
@@ -240,7 +283,7 @@ class ParticipationRole(models.TextChoices):
     PARTICIPANT = "participant", _("Participant")
 
 
-class MissionParticipation(LoadedValuesModel):
+class MissionParticipation(PortalModel):
     Role = ParticipationRole
 
     municipality = models.ForeignKey(
@@ -361,6 +404,8 @@ class Milestone(TimeStampedModel):
     position = models.PositiveSmallIntegerField(
         _("position"), default=0, help_text=_("Orders milestones that share a date.")
     )
+    # The English title as compared for uniqueness (case-folded, without accents).
+    title_key = models.CharField(max_length=300, editable=False, default="")
 
     objects = MilestoneQuerySet.as_manager()
 
@@ -371,7 +416,9 @@ class Milestone(TimeStampedModel):
         indexes = [models.Index(fields=["municipality", "date", "position"])]
         constraints = [
             models.UniqueConstraint(
-                "municipality", Lower("title_en"), name="milestone_unique_title_per_municipality"
+                fields=["municipality", "title_key"],
+                name="milestone_unique_title_per_municipality",
+                violation_error_message=_("This municipality has a milestone of this title."),
             ),
             choices_constraint("status", MilestoneStatus, name="milestone_status_valid"),
             choices_constraint("date_precision", DatePrecision, name="milestone_precision_valid"),
@@ -385,8 +432,15 @@ class Milestone(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return self.municipality.get_absolute_url() + f"#milestone-{self.pk}"
 
+    def save(self, *args, **kwargs):
+        self.title_key = natural_key(self.title_en or self.title)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "title_key"}
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         super().clean()
+        self.title_key = natural_key(self.title_en or self.title)
         if self.date and self.date_precision:
             # "October 2023" is stored as 2023-10-01, whichever day was typed.
             self.date = self.normalise_date(self.date, self.date_precision)
@@ -541,7 +595,7 @@ class ParticipantRole(models.TextChoices):
     TWIN = "twin", _("Twin city")
 
 
-class TwinningParticipant(LoadedValuesModel):
+class TwinningParticipant(PortalModel):
     Role = ParticipantRole
 
     twinning = models.ForeignKey(
@@ -621,6 +675,7 @@ class Organisation(TimeStampedModel):
         verbose_name=_("municipality"),
     )
     website = models.URLField(_("website"), blank=True)
+    name_key = models.CharField(max_length=250, editable=False, default="")
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -629,12 +684,26 @@ class Organisation(TimeStampedModel):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         constraints = [
-            models.UniqueConstraint(Lower("name_en"), name="organisation_unique_name"),
+            models.UniqueConstraint(
+                fields=["name_key"],
+                name="organisation_unique_name",
+                violation_error_message=_("An organisation of this name already exists."),
+            ),
             choices_constraint("kind", OrganisationKind, name="organisation_kind_valid"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = natural_key(self.name_en or self.name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        self.name_key = natural_key(self.name_en or self.name)
 
 
 class NetworkStatus(models.TextChoices):
@@ -739,7 +808,7 @@ class MembershipRole(models.TextChoices):
     OBSERVER = "observer", _("Observer")
 
 
-class Membership(LoadedValuesModel):
+class Membership(PortalModel):
     Role = MembershipRole
 
     network = models.ForeignKey(

@@ -9,10 +9,10 @@ model's services (``missions.services``), so an import obeys the same rules as t
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields
@@ -22,12 +22,14 @@ from core.importing.widgets import (
     ChoiceWidget,
     CountryWidget,
     DecimalNumberWidget,
+    LinesWidget,
     NaturalKeyWidget,
     OptionalDateWidget,
     WholeNumberWidget,
     country_code,
     text_of,
 )
+from core.text import natural_key
 
 from . import services
 from .models import (
@@ -55,13 +57,33 @@ def all_networks(user):
 
 
 def find_municipality(user, name: str, country: str) -> Municipality | None:
-    """A municipality the user may see, by its English name (any case) and country."""
+    """A municipality the user may see in ``country`` known by ``name`` — its English name
+    first, else any of its names (other languages, native name, other names) — compared
+    without case or accents, the same on both databases."""
+    candidates = visible_municipalities(user).filter(country=country)
     return (
-        visible_municipalities(user)
-        .annotate(lower_name=Lower("name_en"))
-        .filter(lower_name=name.lower(), country=country)
-        .first()
+        candidates.filter(name_key=natural_key(name)).first()
+        or candidates.known_as(name).order_by("pk").first()
     )
+
+
+def close_municipalities(name: str, country: str, *, user) -> list[Municipality]:
+    """Municipalities of ``country`` whose name is close to ``name`` (not the same): one
+    name's words contain the other's ("Nantes" / "Nantes Métropole"), or they differ by little
+    ("Bucuresti" / "București")."""
+    key = natural_key(name)
+    words = set(key.split())
+    close = []
+    for city in visible_municipalities(user).filter(country=country).order_by("name_en"):
+        for other in filter(None, city.search_keys.split("|")):
+            other_words = set(other.split())
+            similar = difflib.SequenceMatcher(None, key, other).ratio() >= 0.8
+            if similar or (
+                words and other_words and (words <= other_words or other_words <= words)
+            ):
+                close.append(city)
+                break
+    return close
 
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
@@ -140,6 +162,9 @@ class MunicipalityResource(ScopedResource):
     longitude = fields.Field(
         attribute="longitude", column_name="longitude", widget=DecimalNumberWidget()
     )
+    other_names = fields.Field(
+        attribute="other_names", column_name="other_names", widget=LinesWidget()
+    )
 
     class Meta:
         model = Municipality
@@ -156,6 +181,7 @@ class MunicipalityResource(ScopedResource):
             "phone",
             "latitude",
             "longitude",
+            "other_names",
             "slug",
         )
         export_order = fields
@@ -168,6 +194,14 @@ class MunicipalityResource(ScopedResource):
     made_by_services = ("slug",)
 
     def get_instance(self, instance_loader, row):
+        same_as = text_of(row.get("same_as"))
+        if same_as:  # the file maps this row to a municipality the portal already has
+            city = visible_municipalities(self.acting_user).filter(slug=same_as).first()
+            if city is None:
+                raise ValidationError(
+                    {"same_as": _("No municipality “%(value)s” is known.") % {"value": same_as}}
+                )
+            return city
         try:
             code = country_code(row.get("country"))
         except ValueError:
@@ -176,7 +210,34 @@ class MunicipalityResource(ScopedResource):
 
     def import_instance(self, instance, row, **kwargs):
         row.pop("slug", None)  # slugs are made by the services, never taken from a file
+        stored_name = instance.name_en if instance.pk else None
         super().import_instance(instance, row, **kwargs)
+        name = text_of(row.get("name"))
+        if instance.pk is None:
+            self.warn_about_close_names(name, instance.country, column="name")
+            return
+        # A row names an existing municipality; it does not rename it. A name it is not yet
+        # known by (a mapped row: "Nantes Métropole" for Nantes) becomes one of its other names.
+        instance.name_en = stored_name
+        if name and natural_key(name) not in instance.search_keys.split("|"):
+            instance.other_names = "\n".join(filter(None, [instance.other_names, name]))
+
+    def warn_about_close_names(self, name: str, country: str, *, column: str) -> None:
+        for city in close_municipalities(name, country, user=self.acting_user):
+            self.warn(
+                column,
+                _(
+                    "“%(name)s” would be a new municipality, but “%(city)s” (%(slug)s) exists in "
+                    "the same country. If it is the same, add the name to its other names, or "
+                    "give its slug in the column “%(same_as)s”."
+                )
+                % {
+                    "name": name,
+                    "city": city.name,
+                    "slug": city.slug,
+                    "same_as": "same_as" if column == "name" else f"{column[:-5]}_same_as",
+                },
+            )
 
     def export_scope(self, queryset):
         return queryset.filter(pk__in=Municipality.objects.editable_by(self.acting_user))
@@ -235,7 +296,7 @@ class MilestoneResource(ScopedResource):
         # One query for every milestone the file may touch, instead of one per row.
         slugs = {text_of(slug) for slug in dataset["municipality"]}
         self._existing = {
-            (milestone.municipality.slug, milestone.title_en.lower()): milestone
+            (milestone.municipality.slug, milestone.title_key): milestone
             for milestone in Milestone.objects.filter(municipality__slug__in=slugs).select_related(
                 "municipality"
             )
@@ -251,7 +312,7 @@ class MilestoneResource(ScopedResource):
         slug = text_of(row.get("municipality"))
         if not title or not slug:
             return None
-        key = (slug, title.lower())
+        key = (slug, natural_key(title))
         first = self._rows_by_key.setdefault(key, self._row_number)
         if first != self._row_number:
             raise ValidationError(
@@ -400,7 +461,16 @@ class TwinningResource(ScopedResource):
         )
 
     def _city(self, row, prefix: str, errors: dict) -> Municipality | tuple[str, str] | None:
-        """The named municipality, or (name, country) of one an administrator's row may add."""
+        """The named municipality, or (name, country) of one an administrator's row may add.
+        A column ``<prefix>_same_as`` (a slug) maps the row to a municipality the portal has."""
+        same_as = text_of(row.get(f"{prefix}_same_as"))
+        if same_as:
+            city = visible_municipalities(self.acting_user).filter(slug=same_as).first()
+            if city is None:
+                errors[f"{prefix}_same_as"] = _("No municipality “%(value)s” is known.") % {
+                    "value": same_as
+                }
+            return city
         name = text_of(row.get(f"{prefix}_city"))
         if not name:
             errors[f"{prefix}_city"] = _("A city name is required.")
@@ -417,8 +487,11 @@ class TwinningResource(ScopedResource):
                     "No municipality “%(name)s” is known; an administrator can add it."
                 ) % {"name": name}
                 return None
+            self.warn_about_close_names(name, code, column=f"{prefix}_city")
             return name, code
         return city
+
+    warn_about_close_names = MunicipalityResource.warn_about_close_names
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
@@ -432,9 +505,14 @@ class TwinningResource(ScopedResource):
         if not programme_name:
             errors["programme"] = _("A programme is required.")
         else:
-            programme = (
-                TwinningProgramme.objects.filter(name_en__iexact=programme_name).first()
-                or TwinningProgramme.objects.filter(slug=programme_name).first()
+            programme = next(
+                (
+                    candidate
+                    for candidate in TwinningProgramme.objects.all()
+                    if natural_key(candidate.name_en) == natural_key(programme_name)
+                    or candidate.slug == programme_name
+                ),
+                None,
             )
             if programme is None:
                 errors["programme"] = _("No programme “%(value)s” is known.") % {
@@ -576,7 +654,7 @@ class OrganisationResource(ScopedResource):
         name = text_of(row.get("name"))
         if not name:
             return None
-        return visible_organisations(self.acting_user).filter(name_en__iexact=name).first()
+        return visible_organisations(self.acting_user).filter(name_key=natural_key(name)).first()
 
     def import_instance(self, instance, row, **kwargs):
         if row.get("country") in (None, ""):
@@ -604,7 +682,13 @@ class MembershipResource(ScopedResource):
     organisation = fields.Field(
         attribute="organisation",
         column_name="organisation",
-        widget=NaturalKeyWidget(visible_organisations, "name_en__iexact", "organisation"),
+        widget=NaturalKeyWidget(
+            visible_organisations,
+            "name_key",
+            "organisation",
+            normalise=natural_key,
+            render_attribute="name_en",
+        ),
     )
     role = fields.Field(
         attribute="role",
@@ -633,7 +717,7 @@ class MembershipResource(ScopedResource):
         return Membership.objects.filter(
             network__slug=network,
             organisation__in=visible_organisations(self.acting_user),
-            organisation__name_en__iexact=organisation,
+            organisation__name_key=natural_key(organisation),
         ).first()
 
     def dehydrate_network(self, membership):

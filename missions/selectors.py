@@ -7,7 +7,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
+
+from core.collation import collated, language
 
 from .models import (
     Membership,
@@ -75,7 +78,8 @@ def municipality_directory(
                 )
             )
         )
-    return cities.order_by("name")
+    name = Coalesce(f"name_{language()}", "name_en", output_field=CharField())
+    return cities.order_by(collated(name), "pk")
 
 
 def municipality_for_page(*, user, slug: str, include_unpublished: bool = False) -> Municipality:

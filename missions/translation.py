@@ -57,6 +57,12 @@ class OrganisationTranslation(TranslationOptions):
 
 # History is registered here, after modeltranslation has added the per-language fields, so the
 # historical tables keep every language (registering on the model class would miss them).
-register_history(Municipality, app="missions", excluded_fields=["created_at", "updated_at"])
-register_history(Milestone, app="missions", excluded_fields=["created_at", "updated_at"])
+register_history(
+    Municipality,
+    app="missions",
+    excluded_fields=["created_at", "updated_at", "name_key", "search_keys"],
+)
+register_history(
+    Milestone, app="missions", excluded_fields=["created_at", "updated_at", "title_key"]
+)
 register_history(Twinning, app="missions", excluded_fields=["created_at", "updated_at"])

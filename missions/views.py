@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from core.caching import cache_public_page
+from core.text import clean_text
 
 from . import selectors
 from .forms import DirectoryFilterForm
@@ -102,10 +103,12 @@ class CityMilestonesFeed(Feed):
         return Milestone.objects.filter(municipality=city).order_by("-updated_at", "-pk")[:50]
 
     def item_title(self, item):
-        return f"{item.title} — {item.get_status_display()} ({item.date_display})"
+        return clean_text(f"{item.title} — {item.get_status_display()} ({item.date_display})")
 
     def item_description(self, item):
-        return item.description
+        # Validation refuses control characters, which XML cannot hold; rows stored before
+        # it did must not break the feed.
+        return clean_text(item.description)
 
     def item_link(self, item):
         return item.get_absolute_url()

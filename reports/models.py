@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import LoadedValuesModel, choices_constraint, language_constraint
+from core.models import PortalModel, choices_constraint, language_constraint
 from missions.models import Municipality
 
 
@@ -30,7 +30,7 @@ class ReportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class ProgressReport(LoadedValuesModel):
+class ProgressReport(PortalModel):
     Status = ReportStatus
 
     municipality = models.ForeignKey(

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.middleware.RejectNulBytesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -96,18 +97,37 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: local memory by default; REDIS_URL selects Redis (shared by every process).
+# Cache: shared by every process, so an edit or an import from any process (web, worker,
+# command line) makes every process's cached pages stale. REDIS_URL selects Redis, whose
+# outages degrade to a per-process cache instead of errors (core/cache.py); without it, the
+# database cache (its table is created by core's migration 0001) is the embedded default.
+# Admin imports keep the uploaded file between preview and confirm in the database either
+# way ("import_files"), so a Redis outage or another web process cannot lose it.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "climateportal"),
+            # Seconds to leave Redis alone after it failed; socket timeouts are set short.
+            "OPTIONS": {"RETRY_AFTER": 2},
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "portal_cache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+CACHES["import_files"] = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "portal_import_files",
+    "TIMEOUT": 24 * 60 * 60,
+    "OPTIONS": {"MAX_ENTRIES": 200},
+}
 
 # Celery: with no REDIS_URL, tasks run in-process (embedded default).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL or "memory://"
@@ -216,6 +236,9 @@ IMPORT_EXPORT_FORMATS = [
     "import_export.formats.base_formats.XLSX",
     "import_export.formats.base_formats.JSON",
 ]
+# Limits of an imported file (admin and command line), enforced while it is read.
+PORTAL_IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+PORTAL_IMPORT_MAX_ROWS = int(os.environ.get("DJANGO_IMPORT_MAX_ROWS", "100000"))
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 

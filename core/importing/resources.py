@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 from import_export import resources
 
 from core.caching import bump_content_version
+from core.exports import neutralise_formula, restore_formula_text
 from core.services import writer_for
 
+from .summary import RowError
 from .widgets import NaturalKeyWidget, NullableCharWidget, text_of
 
 
@@ -57,6 +59,9 @@ class ScopedResource(resources.ModelResource):
         """What the user may export: by default, the rows they may edit."""
         return queryset.filter(pk__in=self._meta.model.objects.editable_by(self.acting_user))
 
+    def export_field(self, field, instance, **kwargs):
+        return neutralise_formula(super().export_field(field, instance, **kwargs))
+
     def export(self, queryset=None, **kwargs):
         queryset = self.get_queryset() if queryset is None else queryset
         return super().export(queryset=self.export_scope(queryset), **kwargs)
@@ -93,6 +98,8 @@ class ScopedResource(resources.ModelResource):
             raise self.permission_error(error) from error
 
     def before_import(self, dataset, **kwargs):
+        self.warnings: list[RowError] = []
+        self.row_number = None
         if self.acting_user is None:
             raise PermissionDenied(_("An import needs a user to act for."))
         headers = [text_of(h).lstrip("\ufeff").strip().lower() for h in (dataset.headers or [])]
@@ -107,13 +114,20 @@ class ScopedResource(resources.ModelResource):
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
+        result.portal_warnings = list(getattr(self, "warnings", []))
         if not kwargs.get("dry_run"):
             # Bulk writes send no save signals; cached pages must still go stale.
             bump_content_version()
 
+    def warn(self, column: str, message: str) -> None:
+        """Note something the user should check about the current row; it does not stop the
+        import (a dry run shows it before anything is written)."""
+        self.warnings.append(RowError(self.row_number, column, message))
+
     def before_import_row(self, row, **kwargs):
+        self.row_number = kwargs.get("row_number")
         # Cells may arrive with surrounding blanks from spreadsheets; names must match exactly.
         for key, value in list(row.items()):
             if isinstance(value, str):
-                row[key] = value.strip()
+                row[key] = restore_formula_text(value.strip())
         super().before_import_row(row, **kwargs)

@@ -33,6 +33,8 @@ class ImportSummary:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
+    # What the user should check but does not stop the import (a city of a close name).
+    warnings: list[RowError] = field(default_factory=list)
     written: bool = False
     # Row number → "new", "update", "skip", "invalid" or "error", for a preview of every row.
     row_status: dict[int, str] = field(default_factory=dict)
@@ -64,7 +66,7 @@ def run_resource_import(
         use_transactions=True,
         rollback_on_validation_errors=True,
     )
-    summary = ImportSummary()
+    summary = ImportSummary(warnings=list(getattr(result, "portal_warnings", [])))
     for error in result.base_errors:
         summary.file_errors.append(str(error.error))
     if summary.file_errors:
@@ -108,6 +110,8 @@ def report_to_command(command, *, kind: str, file, summary: ImportSummary, dry_r
             "errors": summary.error_count,
         }
     )
+    for warning in summary.warnings:
+        command.stderr.write(f"{file}: " + _("warning: %(warning)s") % {"warning": warning})
     for message in summary.file_errors:
         command.stderr.write(f"{file}: {message}")
     for error in summary.errors:

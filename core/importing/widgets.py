@@ -41,6 +41,16 @@ class NullableCharWidget(widgets.CharWidget):
         return text if text not in (None, "") else None
 
 
+class LinesWidget(widgets.Widget):
+    """Text kept one item per line, written in a cell with items separated by “|”."""
+
+    def clean(self, value, row=None, **kwargs):
+        return "\n".join(part.strip() for part in text_of(value).split("|") if part.strip())
+
+    def render(self, value, obj=None, **kwargs):
+        return " | ".join(line.strip() for line in (value or "").splitlines() if line.strip())
+
+
 class CountryWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         return country_code(value)
@@ -85,9 +95,21 @@ class NaturalKeyWidget(widgets.Widget):
     """A foreign key written as a natural key (a slug or a name), looked up among the rows the
     importing user may see (``scope``): a row they may not see is "not known", never named."""
 
-    def __init__(self, scope, lookup: str, label: str, *, required: bool = True, **kwargs):
+    def __init__(
+        self,
+        scope,
+        lookup: str,
+        label: str,
+        *,
+        required: bool = True,
+        normalise=None,
+        render_attribute: str = "",
+        **kwargs,
+    ):
         self.scope = scope  # (acting_user) -> QuerySet
         self.lookup = lookup
+        self.normalise = normalise or (lambda text: text)  # e.g. to a stored natural key
+        self.render_attribute = render_attribute
         self.label = label
         self.required = required
         self.acting_user = None
@@ -102,7 +124,9 @@ class NaturalKeyWidget(widgets.Widget):
                 return None
             raise ValueError(_("A %(label)s is required.") % {"label": self.label})
         if text not in self._cache:
-            found = self.scope(self.acting_user).filter(**{self.lookup: text}).first()
+            found = (
+                self.scope(self.acting_user).filter(**{self.lookup: self.normalise(text)}).first()
+            )
             if found is None:
                 raise ValueError(
                     _("No %(label)s “%(value)s” is known.") % {"label": self.label, "value": text}
@@ -113,7 +137,7 @@ class NaturalKeyWidget(widgets.Widget):
     def render(self, value, obj=None, **kwargs):
         if value is None:
             return ""
-        return str(getattr(value, self.lookup.split("__")[0]))
+        return str(getattr(value, self.render_attribute or self.lookup.split("__")[0]))
 
 
 class WholeNumberWidget(widgets.Widget):

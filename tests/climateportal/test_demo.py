@@ -11,9 +11,12 @@ from climateportal.demo.loader import data_files
 from core.models import language_codes
 from missions.models import Milestone, Municipality, Network, Twinning, TwinningParticipant
 
+# Run on SQLite too (make test): loading the demo twice gives the same database on both.
+pytestmark = pytest.mark.both_databases
+
 EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
 
-# The source pages (/work/shared/seeds), one data file each.
+# The source pages the demo is built from, one data file each.
 SEED_FILES = {
     "000_c66694e315800c11.txt",
     "001_7b0da364907d7ce2.txt",

@@ -79,3 +79,17 @@ def test_login_is_rate_limited(client):
 def test_no_secret_in_settings():
     text = (ROOT / "climateportal/settings/production.py").read_text()
     assert 'os.environ["DJANGO_SECRET_KEY"]' in text
+
+
+@pytest.mark.parametrize("key", ["", "short-key", "a" * 60])
+def test_production_refuses_an_empty_short_or_plain_secret_key(key):
+    """Finding: an empty DJANGO_SECRET_KEY passed the checks and started gunicorn."""
+    result = run_manage(
+        "check",
+        env_extra={
+            "DJANGO_SETTINGS_MODULE": "climateportal.settings.production",
+            "DJANGO_SECRET_KEY": key,
+        },
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be a random string of at least 50 characters" in result.stderr

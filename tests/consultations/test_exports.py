@@ -1,12 +1,13 @@
 """Responses as a spreadsheet for staff."""
 
 import io
+from decimal import Decimal
 
 import openpyxl
 import pytest
 
-from consultations.exports import responses_dataset
-from consultations.models import Consultation
+from consultations.exports import responses_dataset, responses_export
+from consultations.models import Answer, Consultation
 from tests.consultations.factories import ConsultationFactory
 from tests.missions.factories import EditorFactory
 
@@ -19,7 +20,7 @@ def test_export_one_row_per_response_and_formulas_escaped(client, filled):
     assert len(dataset) == 4
     assert dataset.headers[1:] == ["submitted on"] + [f"{n}. Question {n}" for n in range(1, 7)]
     first = next(row for row in dataset if row[3] == "A | B")
-    assert first[2] == "Yes" and first[4] == "5"
+    assert first[2] == "Yes" and first[4] == 5  # a number, not text
     assert first[5] == '\'=HYPERLINK("http://x")'
     # Anonymous: row numbers and dates only, nothing to match with server logs.
     assert sorted(row[0] for row in dataset) == [1, 2, 3, 4]
@@ -49,3 +50,15 @@ def test_identified_export_keeps_times(filled):
     dataset = responses_dataset(consultation=consultation)
     assert dataset.headers[1] == "submitted at"
     assert all("T" in row[1] for row in dataset)
+
+
+def test_numbers_stay_numbers_in_the_spreadsheet(filled):
+    """Finding: the consultation exports turned −5 into the text '-5."""
+    consultation, q = filled
+    Answer.objects.filter(question=q["number"], number=10).update(number=Decimal("-5"))
+    content, _type = responses_export(consultation=consultation, file_format="xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("6. Question 6")
+    numbers = [row[column] for row in sheet.iter_rows(min_row=2, values_only=True) if row[column]]
+    assert sorted(numbers) == [-5, 20]

@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from consultations.models import Option, Question
 from tests.consultations.factories import ConsultationFactory
 
-pytestmark = pytest.mark.django_db
+# The data, import and page tests run on SQLite too (make test), so the two agree.
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 QUESTIONS_CSV = (
     "order,text,type,options,required\n"

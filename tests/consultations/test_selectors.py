@@ -7,7 +7,8 @@ import pytest
 from consultations.models import Consultation
 from consultations.selectors import consultation_results
 
-pytestmark = pytest.mark.django_db
+# The data, import and page tests run on SQLite too (make test), so the two agree.
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def test_results_arithmetic(filled):

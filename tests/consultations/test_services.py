@@ -20,7 +20,8 @@ from consultations.services import (
 from tests.consultations.factories import ConsultationFactory, full_questionnaire
 from tests.missions.factories import EditorFactory, MunicipalityFactory
 
-pytestmark = pytest.mark.django_db
+# The data, import and page tests run on SQLite too (make test), so the two agree.
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 @pytest.fixture
@@ -167,6 +168,7 @@ class TestStaffWrites:
         assert copy.questions.get(order=2).options.count() == 2
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_fifty_simultaneous_submissions_store_exactly_one():
     consultation = ConsultationFactory()
@@ -209,6 +211,7 @@ def test_fifty_simultaneous_submissions_store_exactly_one():
     assert Answer.objects.filter(response__consultation=consultation).count() == 4
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_a_failed_submission_leaves_nothing_half_stored():
     consultation = ConsultationFactory()

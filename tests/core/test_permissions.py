@@ -9,7 +9,8 @@ from accounts.models import User
 from core.permissions import acts_for_all, is_signed_in, may_use_admin, system_actor
 from tests.accounts.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+# The data, import and page tests run on SQLite too (make test), so the two agree.
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def test_the_system_actor_is_one_inactive_account_that_cannot_sign_in():

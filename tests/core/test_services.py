@@ -12,7 +12,8 @@ from core.services import model_save, model_update, unique_slug, writer_for
 from missions.models import Milestone, Municipality
 from tests.missions.factories import MilestoneFactory, MunicipalityFactory
 
-pytestmark = pytest.mark.django_db
+# The data, import and page tests run on SQLite too (make test), so the two agree.
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 WRITTEN_BY_SERVICES = ["missions", "consultations", "reports"]
 

@@ -6,7 +6,9 @@ import io
 
 import pytest
 
-from missions.models import Milestone, Twinning, TwinningParticipant
+from missions.models import Milestone, Municipality, Twinning, TwinningParticipant
+from tests.accounts.factories import UserFactory
+from tests.core.test_importing import lying_dimension, xlsx_bytes
 from tests.missions.factories import (
     EditorFactory,
     MilestoneFactory,
@@ -15,7 +17,8 @@ from tests.missions.factories import (
 )
 from tests.missions.test_resources import MILESTONES_CSV
 
-pytestmark = pytest.mark.django_db
+# The data, import and page tests run on SQLite too (make test), so the two agree.
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 class TestAdmin:
@@ -38,23 +41,22 @@ class TestAdmin:
         palaio_faliro, _ = cities
         milestone = MilestoneFactory(municipality=palaio_faliro, status="upcoming")
         client.force_login(kozani_editor)
-        # Objects outside the user's scope do not exist for them: the admin says so and
-        # goes back to its index; their history is forbidden.
+        # Objects outside the user's scope do not exist for them (404); their history is
+        # forbidden.
         for url, status in (
-            (f"/admin/missions/milestone/{milestone.pk}/change/", 302),
-            (f"/admin/missions/milestone/{milestone.pk}/delete/", 302),
+            (f"/admin/missions/milestone/{milestone.pk}/change/", 404),
+            (f"/admin/missions/milestone/{milestone.pk}/delete/", 404),
             (f"/admin/missions/milestone/{milestone.pk}/history/", 403),
-            (f"/admin/missions/municipality/{palaio_faliro.pk}/change/", 302),
+            (f"/admin/missions/municipality/{palaio_faliro.pk}/change/", 404),
         ):
             response = client.get(url)
             assert response.status_code == status, url
-            assert response.get("Location", "/admin/") == "/admin/"
             assert "Palaio Faliro" not in response.content.decode()
         response = client.post(
             f"/admin/missions/milestone/{milestone.pk}/change/",
             {"status": "completed", "municipality": palaio_faliro.pk},
         )
-        assert response.status_code == 302 and response["Location"] == "/admin/"
+        assert response.status_code == 404
         milestone.refresh_from_db()
         assert milestone.status == "upcoming"
 
@@ -362,3 +364,123 @@ def test_inline_milestones_with_the_same_title_are_refused(client, cities, kozan
     assert response.status_code == 302, response.content.decode()[-3000:]
     milestone = Milestone.objects.get(municipality=kozani)
     assert milestone.date.isoformat() == "2025-03-01"  # month precision, normalised
+
+
+class TestBadRequests:
+    """Finding: staff reached server errors with odd URLs."""
+
+    def test_odd_ids_and_years_and_nul_characters(self, client, cities, kozani_editor):
+        from tests.consultations.factories import ConsultationFactory
+
+        ConsultationFactory(municipality=cities[1])
+        client.force_login(kozani_editor)
+        assert client.get("/admin/consultations/consultation/abc/change/").status_code == 404
+        assert client.get("/admin/missions/milestone/abc/change/").status_code == 404
+        response = client.get("/admin/missions/milestone/", {"year": "99999999999999999999"})
+        assert response.status_code == 200
+        assert client.get("/admin/missions/milestone/", {"q": "a\x00"}).status_code == 400
+        autocomplete = client.get(
+            "/admin/autocomplete/",
+            {
+                "term": "\x00",
+                "app_label": "missions",
+                "model_name": "milestone",
+                "field_name": "municipality",
+            },
+        )
+        assert autocomplete.status_code == 400
+
+
+class TestImportFiles:
+    """Findings 3-5 in the admin's import: it reads files as the command line does (every row,
+    the same limits) and shows one message on the form — status 200, never a 500 or a
+    traceback, with the production setting DEBUG = False."""
+
+    FORMATS = {"csv": 0, "xlsx": 1, "json": 2}
+
+    @pytest.fixture(autouse=True)
+    def _signed_in(self, client, kozani_editor, settings):
+        settings.DEBUG = False
+        client.force_login(kozani_editor)
+
+    def post(self, client, name: str, content: bytes):
+        upload = io.BytesIO(content)
+        upload.name = name
+        return client.post(
+            "/admin/missions/milestone/import/",
+            {
+                "resource": 0,
+                "format": self.FORMATS[name.rsplit(".", 1)[1]],
+                "import_file": upload,
+            },
+        )
+
+    def assert_form_error(self, response, message):
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert message in html
+        assert "Traceback" not in html and "site-packages" not in html
+        assert response.context.get("confirm_form") is None
+        assert not Milestone.objects.exists()
+
+    def test_a_json_list_of_lists_is_a_form_error(self, client):
+        content = b'[["municipality", "date", "status"], ["kozani", "2024", "upcoming"]]'
+        response = self.post(client, "steps.json", content)
+        self.assert_form_error(
+            response, "steps.json: row 1: it is not an object keyed by column name"
+        )
+
+    def test_an_oversize_file_is_refused_before_it_is_read(self, client, settings):
+        settings.PORTAL_IMPORT_MAX_BYTES = 100
+        content = (
+            "municipality,date,status,title_en\n" + "kozani,2024,upcoming,Plan\n" * 10
+        ).encode()
+        response = self.post(client, "steps.csv", content)
+        self.assert_form_error(response, "steps.csv: The file is larger than 100")
+
+    def test_a_missing_column_is_a_form_error_without_a_traceback(self, client):
+        response = self.post(client, "steps.csv", b"municipality,date\nkozani,2024\n")
+        self.assert_form_error(response, "steps.csv: Missing column(s): title_en, status.")
+
+    def test_every_row_of_a_workbook_is_imported_whatever_its_dimension_says(self, client):
+        rows = [
+            ["municipality", "date", "status", "title_en"],
+            *[["kozani", "2024", "upcoming", f"Step {n}"] for n in range(1, 6)],
+        ]
+        response = self.post(client, "steps.xlsx", lying_dimension(xlsx_bytes(rows), "A1:D2"))
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert all(f"Step {n}" in html for n in range(1, 6))  # the preview lists every row
+        confirm = response.context["confirm_form"]
+        response = client.post(
+            "/admin/missions/milestone/process_import/", {**confirm.initial, "resource": 0}
+        )
+        assert response.status_code == 302
+        assert sorted(Milestone.objects.values_list("title_en", flat=True)) == [
+            f"Step {n}" for n in range(1, 6)
+        ]
+
+    def test_a_kept_file_that_expired_is_a_message_not_a_server_error(self, client):
+        response = client.post(
+            "/admin/missions/milestone/process_import/",
+            {"import_file_name": "gone", "original_file_name": "steps.csv", "format": 0},
+        )
+        assert response.status_code == 302
+        assert response["Location"] == "/admin/missions/milestone/import/"
+        assert "The uploaded file has expired" in client.get(response["Location"]).content.decode()
+
+
+def test_the_import_preview_warns_of_a_close_name(client):
+    """Finding 2, in the admin: the preview names the city of a close name."""
+    MunicipalityFactory(name_en="Nantes", slug="nantes", country="FR")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    upload = io.BytesIO("name,country\nNantes Métropole,FR\n".encode())
+    upload.name = "cities.csv"
+    response = client.post(
+        "/admin/missions/municipality/import/",
+        {"resource": 0, "format": 0, "import_file": upload},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "would be a new municipality, but “Nantes” (nantes) exists" in html
+    assert Municipality.objects.count() == 1

@@ -30,7 +30,8 @@ from tests.missions.factories import (
     make_twinning,
 )
 
-pytestmark = pytest.mark.django_db
+# The data, import and page tests run on SQLite too (make test), so the two agree.
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 class TestConstraints:
@@ -171,3 +172,20 @@ class TestPublicScopes:
             organisation=OrganisationFactory(municipality=MunicipalityFactory(is_published=False))
         )
         assert set(Membership.objects.public()) == {shown, unaffiliated}
+
+
+class TestNamesOnBothDatabases:
+    def test_a_name_differing_by_case_or_accents_is_the_same_name(self):
+        MunicipalityFactory(name_en="Łódź", country="PL")
+        for variant in ("łódź", "LODZ"):
+            with pytest.raises(IntegrityError), transaction.atomic():
+                MunicipalityFactory(name_en=variant, country="PL")
+        MunicipalityFactory(name_en="Łódź", country="US")  # another country's namesake
+
+    def test_other_names_are_searched_without_case_or_accents(self):
+        nantes = MunicipalityFactory(
+            name_en="Nantes", name_el="Νάντη", other_names="Nantes Métropole"
+        )
+        for name in ("nantes metropole", "ΝΑΝΤΗ", "Νάντη", "nantes"):
+            assert list(Municipality.objects.known_as(name)) == [nantes]
+        assert not Municipality.objects.known_as("Nant").exists()

@@ -15,6 +15,7 @@ from core.permissions import system_actor
 from missions.importing import run_import
 from missions.models import Milestone, Municipality, Organisation, Twinning, TwinningParticipant
 from missions.resources import MilestoneResource, MunicipalityResource, OrganisationResource
+from tests.core.test_importing import lying_dimension, xlsx_bytes
 from tests.missions.factories import (
     EditorFactory,
     MilestoneFactory,
@@ -25,7 +26,8 @@ from tests.missions.factories import (
     make_twinning,
 )
 
-pytestmark = pytest.mark.django_db
+# The data, import and page tests run on SQLite too (make test), so the two agree.
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 MUNICIPALITIES_CSV = (
     "name,country,native_name,region,population,website,email,phone,latitude,longitude\n"
@@ -450,3 +452,202 @@ def test_bad_numbers_name_row_and_column(tmp_path):
     assert "row 1, column “population”: “many” is not a whole number." in err
     assert "row 2, column “latitude”: “north” is not a number." in err
     assert Municipality.objects.count() == 0
+
+
+MISSION_CITIES = Path(__file__).resolve().parents[2] / "missions" / "data" / "mission_cities.csv"
+
+
+class TestNamesOnBothDatabases:
+    """Finding: re-importing the 112 Mission cities failed on SQLite at Łódź (its LOWER() folds
+    only ASCII); "Nantes Métropole" became a second Nantes."""
+
+    def test_the_mission_cities_import_twice_without_a_change(self, tmp_path):
+        import csv
+
+        with MISSION_CITIES.open(encoding="utf-8") as source:
+            rows = list(csv.DictReader(source))
+        path = tmp_path / "mission.csv"
+        with path.open("w", encoding="utf-8", newline="") as target:
+            writer = csv.writer(target)
+            writer.writerow(["name", "native_name", "country"])
+            writer.writerows([row["name_en"], row["native_name"], row["country"]] for row in rows)
+        ok, out, err = run_command("municipalities", path)
+        assert ok, err
+        assert f"{len(rows)} new" in out
+        before = snapshot()
+        ok, out, err = run_command("municipalities", path)
+        assert ok, err
+        assert f"0 new, 0 updated, {len(rows)} unchanged, 0 with errors" in out
+        assert snapshot() == before
+
+    def test_names_differing_by_case_or_accents_are_one_municipality(self, tmp_path):
+        content = "name,country\nŁódź,PL\n"
+        assert run_command("municipalities", write(tmp_path, "a.csv", content))[0]
+        for variant in ("łódź", "ŁÓDŹ", "Lodz"):
+            ok, out, err = run_command(
+                "municipalities", write(tmp_path, "b.csv", f"name,country\n{variant},PL\n")
+            )
+            assert ok and "0 new, 0 updated, 1 unchanged" in out, err
+        assert Municipality.objects.get().name_en == "Łódź"  # a row does not rename
+
+    def test_a_known_other_name_matches(self, tmp_path):
+        MunicipalityFactory(name_en="Nantes", country="FR", other_names="Nantes Métropole")
+        ok, out, err = run_command(
+            "municipalities", write(tmp_path, "n.csv", "name,country\nNantes Metropole,FR\n")
+        )
+        assert ok and "1 unchanged" in out, err
+        assert Municipality.objects.count() == 1
+
+    def test_a_dry_run_warns_of_a_close_name_and_a_row_can_be_mapped(self, tmp_path):
+        nantes = MunicipalityFactory(name_en="Nantes", slug="nantes", country="FR")
+        content = "name,country\nNantes Métropole,FR\n"
+        ok, out, err = run_command("municipalities", write(tmp_path, "n.csv", content), "--dry-run")
+        assert ok and "1 new" in out
+        assert (
+            "warning: row 1, column “name”: “Nantes Métropole” would be a new municipality, but "
+            "“Nantes” (nantes) exists in the same country." in err
+        )
+        assert "same_as" in err
+        mapped = "name,country,same_as\nNantes Métropole,FR,nantes\n"
+        ok, out, err = run_command("municipalities", write(tmp_path, "m.csv", mapped))
+        assert ok and "1 updated" in out, err
+        nantes.refresh_from_db()
+        assert nantes.name_en == "Nantes" and nantes.other_names == "Nantes Métropole"
+        assert Municipality.objects.count() == 1
+        # From now on the name matches without the mapping.
+        ok, out, _ = run_command("municipalities", write(tmp_path, "n.csv", content))
+        assert ok and "1 unchanged" in out
+
+    def test_a_twinning_row_warns_and_maps_too(self, tmp_path, programme):
+        MunicipalityFactory(name_en="Nantes", slug="nantes", country="FR")
+        MunicipalityFactory(name_en="Palaio Faliro", slug="palaio-faliro", country="GR")
+        content = (
+            "twin_city,twin_country,pilot_city,pilot_country,programme,cohort\n"
+            "Palaio Faliro,GR,Nantes Métropole,FR,netzerocities-twinning,1\n"
+        )
+        ok, out, err = run_command("twinnings", write(tmp_path, "t.csv", content), "--dry-run")
+        assert ok and "pilot_same_as" in err and "“Nantes” (nantes)" in err
+        mapped = content.replace("cohort\n", "cohort,pilot_same_as\n").replace(
+            ",1\n", ",1,nantes\n"
+        )
+        ok, out, err = run_command("twinnings", write(tmp_path, "m.csv", mapped))
+        assert ok, err
+        assert Municipality.objects.count() == 2
+        twinning = Twinning.objects.get()
+        assert {p.municipality.slug for p in twinning.participants.all()} == {
+            "palaio-faliro",
+            "nantes",
+        }
+
+
+class TestTextAndFormulas:
+    def test_a_control_character_is_a_row_error(self, tmp_path, cities):
+        content = "municipality,date,status,title_en\nkozani,2024,upcoming,Office\x0bopens\n"
+        ok, out, err = run_command("milestones", write(tmp_path, "m.csv", content))
+        assert not ok
+        assert "row 1, column “title_en”:" in err and "control character" in err
+        assert not Milestone.objects.exists()
+
+    def test_exports_neutralise_formulas_and_keep_numbers(self, tmp_path, cities):
+        """Finding: exports wrote =HYPERLINK(…) and +cmd|' /C calc'!A0 cells raw."""
+        palaio_faliro, kozani = cities
+        Municipality.objects.filter(pk=kozani.pk).update(longitude="-1.553600")
+        MilestoneFactory(municipality=kozani, title_en='=HYPERLINK("http://x","y")')
+        MilestoneFactory(municipality=kozani, title_en="+cmd|' /C calc'!A0")
+        MilestoneFactory(municipality=kozani, title_en="-5 % emissions")
+        path = tmp_path / "out.xlsx"
+        call_command("export_data", "milestones", str(path), stdout=io.StringIO())
+        sheet = openpyxl.load_workbook(path).active
+        titles = {row[4] for row in sheet.iter_rows(min_row=2, values_only=True)}
+        assert titles == {
+            '\'=HYPERLINK("http://x","y")',
+            "'+cmd|' /C calc'!A0",
+            "'-5 % emissions",
+        }
+        assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+        csv_path = tmp_path / "cities.csv"
+        call_command("export_data", "municipalities", str(csv_path), stdout=io.StringIO())
+        assert ",-1.553600," in csv_path.read_text(encoding="utf-8-sig")  # a number, as is
+        # The portal's own export imports back unchanged.
+        exported = tmp_path / "m.csv"
+        call_command("export_data", "milestones", str(exported), stdout=io.StringIO())
+        ok, out, err = run_command("milestones", exported)
+        assert ok and "0 new, 0 updated, 3 unchanged" in out, err
+
+
+class TestFiles:
+    """Findings 3-5 on the command line: every row is read, within the limits; a bad file gets
+    one message naming the file, the row and the column, a non-zero exit, nothing written and
+    no traceback."""
+
+    def test_every_row_of_a_workbook_is_imported_whatever_its_dimension_says(self, tmp_path):
+        rows = [["name", "country"], *[[f"City {n}", "GR"] for n in range(1, 6)]]
+        path = write(tmp_path, "cities.xlsx", lying_dimension(xlsx_bytes(rows), "A1:D2"))
+        ok, out, err = run_command("municipalities", path)
+        assert ok, err
+        assert "5 new, 0 updated" in out
+        assert Municipality.objects.count() == 5
+
+    @pytest.mark.parametrize(
+        "name,content,message",
+        [
+            (
+                "cities.json",
+                b'[["name", "country"], ["Kozani", "GR"]]',
+                "row 1: it is not an object keyed by column name",
+            ),
+            (
+                "cities.json",
+                b'[{"name": "Kozani", "country": {"code": "GR"}}]',
+                "row 1, column “country”: an object is not a value",
+            ),
+            (
+                "cities.csv",
+                b"name,country,Country\nKozani,GR,PL\n",
+                "The column “Country” appears twice (columns 2 and 3)",
+            ),
+            (
+                "cities.csv",
+                "name,country\nKozani,GR\n".encode("utf-16"),
+                "The file is saved as UTF-16: save it as UTF-8",
+            ),
+            (
+                "cities.csv",
+                "name,country\nΚοζάνη,GR\n".encode() + "Βέροια,GR\n".encode("iso-8859-7"),
+                "row 2, column “name”: the file is not UTF-8 encoded (byte 0xC2)",
+            ),
+            (
+                "cities.csv",
+                b"name,country\nKozani,GR\nVe\x00ria,GR\n",
+                "row 2, column “name”: the cell contains a control character (U+0000)",
+            ),
+            ("cities.csv", b"name,country\n", "The file has a header but no rows."),
+            ("cities.csv", b"", "The file is empty."),
+            (
+                "cities.xlsx",
+                xlsx_bytes([["name", "country", "population"], ["Kozani", "GR", "=2*35000"]]),
+                "row 1, column “population”: the cell holds a formula (=2*35000); paste its "
+                "value instead.",
+            ),
+        ],
+    )
+    def test_a_bad_file_gets_one_message_and_writes_nothing(self, tmp_path, name, content, message):
+        path = write(tmp_path, name, content)
+        ok, out, err = run_command("municipalities", path)
+        assert not ok
+        assert f"{path}: {message}" in err
+        assert "Traceback" not in err
+        assert Municipality.objects.count() == 0
+
+    def test_the_row_and_size_limits(self, tmp_path, settings):
+        settings.PORTAL_IMPORT_MAX_ROWS = 2
+        path = write(tmp_path, "cities.csv", MUNICIPALITIES_CSV)  # 3 rows
+        ok, out, err = run_command("municipalities", path)
+        assert not ok
+        assert f"{path}: The file has more than 2 rows" in err
+        settings.PORTAL_IMPORT_MAX_ROWS = 100
+        settings.PORTAL_IMPORT_MAX_BYTES = 100
+        ok, out, err = run_command("municipalities", path)
+        assert not ok
+        assert f"{path}: The file is larger than 100" in err
+        assert Municipality.objects.count() == 0

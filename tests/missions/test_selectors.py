@@ -13,7 +13,8 @@ from tests.missions.factories import (
     make_twinning,
 )
 
-pytestmark = pytest.mark.django_db
+# The data, import and page tests run on SQLite too (make test), so the two agree.
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ from tests.missions.factories import (
     make_twinning,
 )
 
-pytestmark = pytest.mark.django_db
+# The data, import and page tests run on SQLite too (make test), so the two agree.
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 class TestMilestones:
@@ -260,3 +261,35 @@ def test_reference_data_is_for_administrators(cities, kozani_editor):
         role="official",
     )
     assert role.pk
+
+
+class TestText:
+    """Finding: a vertical tab in a title passed the admin and the import and then broke the
+    city's Atom feed; NUL bytes were stored on SQLite."""
+
+    @pytest.mark.parametrize("bad", ["Office\x0bopens", "Office\x00", "Office\x1b[31m"])
+    def test_control_characters_are_refused_whatever_the_path(self, cities, kozani_editor, bad):
+        with pytest.raises(ValidationError) as refused:
+            services.milestone_create(
+                acting_user=kozani_editor,
+                municipality=cities[1],
+                data={"title_en": bad, "date": "2024-01-01"},
+            )
+        assert "title_en" in refused.value.message_dict
+        with pytest.raises(ValidationError):
+            services.municipality_update(
+                acting_user=kozani_editor, municipality=cities[1], data={"address_en": bad}
+            )
+        assert not Milestone.objects.exists()
+
+    def test_tabs_and_new_lines_are_text(self, cities, kozani_editor):
+        milestone = services.milestone_create(
+            acting_user=kozani_editor,
+            municipality=cities[1],
+            data={
+                "title_en": "Plan",
+                "description_en": "1.\tFirst\r\n2.\tSecond",
+                "date": "2024-01-01",
+            },
+        )
+        assert milestone.description_en == "1.\tFirst\r\n2.\tSecond"

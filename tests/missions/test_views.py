@@ -7,13 +7,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from missions.models import Milestone
 from tests.missions.factories import (
     MunicipalityFactory,
     NetworkFactory,
     make_twinning,
 )
 
-pytestmark = pytest.mark.django_db
+# The data, import and page tests run on SQLite too (make test), so the two agree.
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 LANGUAGES = ["en", "el", "pl"]
 
@@ -129,3 +131,32 @@ def test_language_switcher_keeps_the_page(client, demo):
 def test_network_detail_unknown_is_404(client):
     NetworkFactory(slug="known")
     assert client.get("/en/networks/unknown/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "language,names",
+    [
+        ("pl", ["Lublin", "Łódź", "Wrocław"]),  # SQLite's own order put Łódź after Wrocław
+        ("el", ["Αθήνα", "Άλμπα", "Βόλος"]),  # …and Άλμπα before Αθήνα
+    ],
+)
+def test_the_directory_is_sorted_as_the_pages_language_sorts(client, language, names):
+    for name in reversed(names):
+        MunicipalityFactory(**{"name_en": f"x {name}", f"name_{language}": name})
+    page = client.get(f"/{language}/cities/").context["page"]
+    assert [city.name for city in page.object_list] == names
+
+
+def test_the_feed_survives_control_characters_stored_before_validation(client, demo):
+    Milestone.objects.filter(title_en__startswith="A Climate Neutrality Office").update(
+        title_en="A Climate Neutrality Office\x0b is set up", description_en="Text\x0c"
+    )
+    response = client.get("/en/cities/palaio-faliro/feed/")
+    assert response.status_code == 200
+    assert "A Climate Neutrality Office is set up" in response.content.decode()
+
+
+def test_a_nul_character_in_a_search_is_a_bad_request(client):
+    response = client.get("/en/cities/", {"q": "Koz\x00ani"})
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
