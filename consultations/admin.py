@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
-from core.admin import ServiceInlineMixin
+from core.admin import PREVIEW_ROWS, ServiceInlineMixin
 from core.importing.files import ImportFileError, dataset_from_upload
 from core.importing.summary import run_resource_import
 from core.permissions import may_use_admin
@@ -164,9 +164,14 @@ class ConsultationAdmin(MunicipalityScopedAdmin, TabbedTranslationAdmin):
                     dataset=dataset,
                     dry_run=form.cleaned_data["dry_run"],
                 )
+                shown = [
+                    (number, summary.row_status.get(number, ""), row)
+                    for number, row in enumerate(dataset[:PREVIEW_ROWS], start=1)
+                ]
                 context.update(
                     summary=summary,
-                    rows=list(enumerate(dataset.dict, start=1)),
+                    rows=shown,
+                    preview_more=max(len(dataset) - PREVIEW_ROWS, 0),
                     headers=dataset.headers,
                 )
                 if summary.written:

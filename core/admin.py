@@ -21,6 +21,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX
 
 from .importing.files import IMPORT_FORMATS, ImportFileError, check_upload_size
+from .importing.summary import summarise
 from .permissions import may_use_admin
 from .services import writer_for
 
@@ -238,6 +239,11 @@ class ScopedAdminMixin(ServiceWritesMixin):
         return self._in_scope(request, obj, self.change_scope)
 
 
+# How many rows an import's preview shows; the counts and every error are shown whatever the
+# file's size.
+PREVIEW_ROWS = 100
+
+
 class ScopedImportExportMixin(ImportExportMixin):
     """Import/export in CSV, XLSX and JSON, with the resource built for the signed-in user."""
 
@@ -310,6 +316,16 @@ class ScopedImportExportMixin(ImportExportMixin):
                 )
             context["result"] = None
             context.pop("confirm_form", None)
+        if context.get("result") is not None:
+            # The preview summarises: counts, every error as (row, column, message), and the
+            # first rows only, so that it never grows with the file.
+            resource = self.get_import_resource_classes(request)[0](acting_user=request.user)
+            valid = result.valid_rows()
+            context.update(
+                summary=summarise(resource=resource, result=result, dry_run=True),
+                preview_rows=valid[:PREVIEW_ROWS],
+                preview_more=max(len(valid) - PREVIEW_ROWS, 0),
+            )
         return response
 
     def process_import(self, request, **kwargs):

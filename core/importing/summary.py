@@ -66,6 +66,12 @@ def run_resource_import(
         use_transactions=True,
         rollback_on_validation_errors=True,
     )
+    return summarise(resource=resource, result=result, dry_run=dry_run)
+
+
+def summarise(*, resource, result, dry_run: bool) -> ImportSummary:
+    """An import-export ``Result`` as counts, every error (row, column, message) and warnings,
+    whatever the size of the file: what the command line prints and the admin's preview shows."""
     summary = ImportSummary(warnings=list(getattr(result, "portal_warnings", [])))
     for error in result.base_errors:
         summary.file_errors.append(str(error.error))

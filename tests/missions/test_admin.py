@@ -484,3 +484,30 @@ def test_the_import_preview_warns_of_a_close_name(client):
     html = response.content.decode()
     assert "would be a new municipality, but “Nantes” (nantes) exists" in html
     assert Municipality.objects.count() == 1
+
+
+def test_the_import_preview_summarises_instead_of_growing_with_the_file(
+    client, cities, kozani_editor
+):
+    """Finding: a 50 MB CSV sent back a 435 MB preview page."""
+    rows = "".join(f"kozani,2024-01,upcoming,Plan {n:04d}\n" for n in range(1000))
+    bad = "kozani,2024-13,upcoming,Bad date\n"
+    client.force_login(kozani_editor)
+    for content, more in ((rows, 900), (rows + bad, None)):
+        upload = io.BytesIO(("municipality,date,status,title_en\n" + content).encode())
+        upload.name = "milestones.csv"
+        response = client.post(
+            "/admin/missions/milestone/import/", {"resource": 0, "format": 0, "import_file": upload}
+        )
+        html = response.content.decode()
+        assert response.status_code == 200
+        if more:
+            assert "1000 new, 0 updated, 0 unchanged, 0 with errors." in html
+            assert html.count('<tr class="new">') == 100
+            assert f"…and {more} more rows, not shown." in html
+            assert len(html) < 200_000
+        else:
+            # Every error in a table (row, column, message): no hovering, no traceback.
+            assert "<td>1001</td><td>date</td><td>“2024-13” is not a date" in html
+            assert "Traceback" not in html
+    assert not Milestone.objects.exists()
