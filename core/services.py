@@ -11,6 +11,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.text import slugify
 
+from . import events
+
 
 def model_update(*, instance, data: dict[str, Any], acting_user) -> tuple[models.Model, bool]:
     """Set the fields in ``data``, validate, and save the ones that changed (``model_save``).
@@ -28,20 +30,42 @@ def model_save(*, instance, acting_user) -> list[str]:
     instance.full_clean()
     instance._history_user = acting_user
     changed = instance.changed_fields()
-    if instance._state.adding or instance.pk is None:
+    creating = instance._state.adding or instance.pk is None
+    before = {} if creating else instance._stored_values()
+    if creating:
         instance.save()
     elif changed:
         update_fields = {instance._meta.get_field(name).name for name in changed}
         if any(f.name == "updated_at" for f in instance._meta.concrete_fields):
             update_fields.add("updated_at")
         instance.save(update_fields=sorted(update_fields))
+    if creating or changed:
+        events.send(
+            instance=instance,
+            action=events.CREATE if creating else events.UPDATE,
+            changes={name: (before.get(name), getattr(instance, name)) for name in changed},
+            acting_user=acting_user,
+        )
     instance.remember_saved_values()
     return changed
 
 
 def model_delete(*, instance, acting_user) -> None:
     instance._history_user = acting_user
+    before = {
+        f.attname: getattr(instance, f.attname)
+        for f in instance._meta.concrete_fields
+        if not f.primary_key
+    }
+    pk = instance.pk
     instance.delete()
+    instance.pk = pk  # receivers name what was deleted
+    events.send(
+        instance=instance,
+        action=events.DELETE,
+        changes={name: (value, None) for name, value in before.items()},
+        acting_user=acting_user,
+    )
 
 
 def unique_slug(model: type[models.Model], text: str, *, suffix: str = "", exclude_pk=None) -> str:

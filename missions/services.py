@@ -21,6 +21,7 @@ from simple_history.utils import (
     update_change_reason,
 )
 
+from core import events
 from core.permissions import acts_for_all
 from core.services import Writer, model_delete, model_save, register_writer, unique_slug
 
@@ -252,6 +253,8 @@ def milestones_write_many(
     access = MunicipalityAccess(acting_user)
     for milestone in [*created, *updated]:
         milestone_check(acting_user=acting_user, instance=milestone, access=access)
+    # What each write changes, read before writing (the import loaded the stored rows).
+    changes = {id(milestone): milestone_changes(milestone) for milestone in [*created, *updated]}
     if created:
         bulk_create_with_history(
             created, Milestone, batch_size=batch_size, default_user=acting_user
@@ -264,6 +267,29 @@ def milestones_write_many(
             batch_size=batch_size,
             default_user=acting_user,
         )
+    # The same events as one write at a time (the audit log, notifications).
+    for milestone in created:
+        events.send(
+            instance=milestone,
+            action=events.CREATE,
+            changes=changes[id(milestone)],
+            acting_user=acting_user,
+        )
+    for milestone in updated:
+        events.send(
+            instance=milestone,
+            action=events.UPDATE,
+            changes=changes[id(milestone)],
+            acting_user=acting_user,
+        )
+
+
+def milestone_changes(milestone: Milestone) -> dict:
+    """{field: (before, after)} of what differs from the stored row (everything when new)."""
+    stored = {} if milestone.pk is None else milestone._stored_values()
+    return {
+        name: (stored.get(name), getattr(milestone, name)) for name in milestone.changed_fields()
+    }
 
 
 # --------------------------------------------------------------------------------------------

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "missions",
     "consultations",
     "reports",
+    "api",
+    "notifications",
 ]
 
 MIDDLEWARE = [

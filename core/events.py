@@ -1,0 +1,33 @@
+"""What happened, for whoever cares, without the writer knowing them: every service write sends
+``written`` at once (inside its transaction: the audit log records it there, all or nothing) and
+``committed`` once the transaction has committed (emails, caches: never for a rolled-back write).
+
+Receivers get ``sender`` (the model), ``instance``, ``action`` ("create", "update", "delete"),
+``changes`` ({field: (before, after)}), ``acting_user`` and ``source`` (``core.audit``).
+Apps that react (notifications, the audit log) connect to these; the apps that write never
+import them.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.dispatch import Signal
+
+from .audit import current_source
+
+written = Signal()
+committed = Signal()
+
+CREATE, UPDATE, DELETE = "create", "update", "delete"
+
+
+def send(*, instance, action: str, changes: dict, acting_user) -> None:
+    payload = {
+        "instance": instance,
+        "action": action,
+        "changes": changes,
+        "acting_user": acting_user,
+        "source": current_source(),
+    }
+    written.send(sender=type(instance), **payload)
+    transaction.on_commit(lambda: committed.send(sender=type(instance), **payload))
