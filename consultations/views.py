@@ -11,11 +11,13 @@ from django.core.exceptions import ValidationError
 from django.core.signing import BadSignature
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.caching import content_version
-from core.charts import Bar, bar_chart, column_chart
+from core.charts import Bar, bar_chart, column_chart, responsive
+from core.text import percent
 
 from . import selectors, services
 from .forms import ResponseForm
@@ -204,10 +206,11 @@ def consultation_thanks(request: HttpRequest, slug: str) -> HttpResponse:
 
 def chart_for(result) -> str:
     bars = [
-        Bar(option.label, option.count, f"{option.count} ({option.percent:g}%)")
+        Bar(option.label, option.count, f"{option.count} ({percent(option.percent)})")
         for option in result.options
     ]
-    return bar_chart(
+    return responsive(
+        bar_chart,
         bars,
         title=result.question.text,
         description=_("%(count)d people answered this question.") % {"count": result.respondents},
@@ -225,7 +228,8 @@ def consultation_results(request: HttpRequest, slug: str) -> HttpResponse:
     is_staff = Consultation.objects.editable_by(request.user).filter(pk=consultation.pk).exists()
     # Counting a large consultation scans all its answers: the counts are shared by everyone
     # for a short while (CONSULTATION_RESULTS_CACHE_SECONDS) instead of recounted per visit.
-    key = f"results:{consultation.pk}:{content_version()}:{int(is_staff)}"
+    # They hold the options' labels, so each language has its own copy.
+    key = f"results:{consultation.pk}:{content_version()}:{int(is_staff)}:{get_language()}"
     results = cache.get(key)
     if results is None:
         results = selectors.consultation_results(consultation=consultation, include_texts=is_staff)
@@ -234,10 +238,12 @@ def consultation_results(request: HttpRequest, slug: str) -> HttpResponse:
         if result.options:
             result.chart = chart_for(result)
     timeline = (
-        column_chart(
+        responsive(
+            column_chart,
             results.per_day,
             title=_("Responses per day"),
             description=_("%(count)d responses in all.") % {"count": results.responses},
+            chart_id="timeline",
         )
         if results.per_day
         else ""

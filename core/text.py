@@ -28,3 +28,11 @@ def has_control_characters(text: str) -> bool:
 def clean_text(text: str | None) -> str:
     """``text`` without control characters (for output that cannot hold them, such as XML)."""
     return CONTROL_CHARACTERS.sub("", text or "")
+
+
+def percent(value: float) -> str:
+    """A share as the active language writes it: "65.2%" in English, "65,2%" in Greek and
+    Polish; no decimal for a whole number ("50%")."""
+    from django.template.defaultfilters import floatformat
+
+    return f"{floatformat(value, -1)}%"

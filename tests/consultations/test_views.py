@@ -251,7 +251,9 @@ def test_results_page_queries_do_not_grow_with_answers(client, settings):
 def test_results_page_shows_charts_and_tables(client, filled):
     consultation, q = filled
     html = client.get(consultation.get_results_url()).content.decode()
-    assert html.count("<svg") == 4  # three choice/scale charts and the responses over time
+    # Three choice/scale charts and the responses over time, each drawn wide and narrow.
+    assert html.count('<span class="chart-wide"><svg') == 4
+    assert html.count('<span class="chart-narrow"><svg') == 4
     assert '<table class="data-table">' in html
     assert "75%" in html
     assert "Plant trees" not in html  # written answers are for staff only
@@ -306,3 +308,30 @@ def test_results_are_recounted_after_the_cache_period(client, filled, settings):
     cache.clear()  # the period is over
     # …and recounted after it.
     assert "5 responses" in client.get(consultation.get_results_url()).content.decode()
+
+
+def test_results_come_in_the_readers_language_whatever_was_read_first(client, filled):
+    """Finding: the results cache had no language in its key, so whichever language loaded
+    first fixed the option labels for everyone."""
+    consultation, q = filled
+    q["single"].options.filter(text_en="Yes").update(text_el="Ναι")
+    english = client.get(consultation.get_results_url()).content.decode()
+    greek = client.get(consultation.get_results_url().replace("/en/", "/el/")).content.decode()
+    assert ">Yes<" in english or "Yes (" in english
+    assert "Ναι" in greek and "Ναι" not in english
+
+
+def test_chart_labels_are_never_cut_and_numbers_follow_the_language(client, filled):
+    """Finding: "Ίσως, θα ήθελα να μάθω περισσότερα" showed as "θα ήθελα να μάθω
+    περισσότερα"; charts said 65.2% beside 65,2% in Greek tables."""
+    consultation, q = filled
+    long_label = "Ίσως, θα ήθελα να μάθω περισσότερα για τις δράσεις του Δήμου"
+    q["single"].options.filter(text_en="No").update(text_el=long_label)
+    html = client.get(consultation.get_results_url().replace("/en/", "/el/")).content.decode()
+    import re
+    from html import unescape
+
+    texts = [unescape(t) for t in re.findall(r"<tspan[^>]*>([^<]*)</tspan>", html)]
+    assert long_label in " ".join(texts)  # every word, over as many lines as it takes
+    assert "3 (75%)" in html
+    assert "66,7%" in html and "66.7%" not in html  # a share with a decimal, in Greek
