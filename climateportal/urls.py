@@ -37,5 +37,8 @@ urlpatterns += i18n_patterns(
     path("", include((missions_pages, "missions"))),
     prefix_default_language=True,
 )
+# The 500 page in the URL's language (404 and 403 use templates/404.html and 403.html).
+handler500 = "core.views.server_error"
+
 # No media URL is served: progress reports are downloaded only through their permission-checked
 # view, in every environment.

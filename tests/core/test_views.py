@@ -39,3 +39,26 @@ def test_healthz_answers_503_naming_the_database_when_it_refuses():
         timeout=120,
     )
     assert result.stdout.strip().splitlines()[-1] == "503 database unavailable", result.stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "el", "pl"])
+def test_the_404_page_is_the_portals_in_the_urls_language(client, language):
+    """Finding: Django's bare English "Not Found", no header, no language."""
+    response = client.get(f"/{language}/cities/no-such-city/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert f'<html lang="{language}">' in html
+    assert 'class="site-header"' in html
+    assert f'href="/{language}/cities/"' in html  # a way on
+
+
+@pytest.mark.django_db
+def test_the_500_page_is_the_portals_in_the_urls_language(client, settings):
+    settings.ROOT_URLCONF = "tests.core.failing_urls"
+    client.raise_request_exception = False
+    response = client.get("/pl/fails/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert '<html lang="pl">' in html and 'class="site-header"' in html
+    assert 'href="/pl/"' in html
