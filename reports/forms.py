@@ -13,6 +13,8 @@ class ReportRequestForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = Municipality.objects.with_role_for(user).order_by(
-            "name"
-        )
+        municipalities = Municipality.objects.with_role_for(user).order_by("name")
+        self.fields["municipality"].queryset = municipalities
+        only = list(municipalities[:2])
+        if len(only) == 1:  # an official of one city need not choose it
+            self.fields["municipality"].initial = only[0].pk

@@ -36,3 +36,11 @@ def test_other_municipalities_get_404(client, demo, media_root):
     assert response.status_code == 200 and ProgressReport.objects.count() == 1
     # The file itself is not served from a public URL.
     assert client.get("/" + settings.MEDIA_URL + report.file.name).status_code == 404
+
+
+def test_the_form_preselects_an_officials_only_city(client, demo):
+    """Finding: the report form did not preselect an official's only city."""
+    official = official_of("kozani")
+    client.force_login(official)
+    form = client.get("/en/reports/").context["form"]
+    assert form["municipality"].value() == Municipality.objects.get(slug="kozani").pk
