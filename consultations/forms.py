@@ -66,11 +66,14 @@ class ResponseForm(forms.Form):
             return forms.CharField(
                 max_length=5000, widget=forms.Textarea(attrs={"rows": 5}), **common
             )
+        # Numbers as the page's language writes them ("42,5" in Greek and Polish).
         return forms.DecimalField(
             max_digits=12,
             decimal_places=2,
             min_value=question.number_min,
             max_value=question.number_max,
+            localize=True,
+            widget=forms.TextInput(attrs={"inputmode": "decimal"}),
             **common,
         )
 

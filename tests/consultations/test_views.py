@@ -335,3 +335,49 @@ def test_chart_labels_are_never_cut_and_numbers_follow_the_language(client, fill
     assert long_label in " ".join(texts)  # every word, over as many lines as it takes
     assert "3 (75%)" in html
     assert "66,7%" in html and "66.7%" not in html  # a share with a decimal, in Greek
+
+
+class TestErrorsOnAPhone:
+    """Finding: after a submit with errors the page reloaded at the top with focus on <body>;
+    aria-describedby pointed at an id that did not exist; "…τον Δήμο;: Αυτό…"; 3000.00 not
+    localised; a 1–5 scale wrapped into 1 2 / 3 4 / 5."""
+
+    def test_the_reader_lands_on_the_error_summary_and_every_error_is_tied_to_its_field(
+        self, client, consultation, questions
+    ):
+        import re
+
+        data = good_answers(questions)
+        data[questions["single"].field_name] = ""
+        data[questions["short"].field_name] = "x" * 501
+        html = client.post(consultation.get_absolute_url(), data).content.decode()
+        assert 'action="#error-summary"' in html and 'id="error-summary"' in html
+        assert 'tabindex="-1"' in html and "js/forms.js" in html
+        ids = set(re.findall(r'\bid="([^"]+)"', html))
+        for described in re.findall(r'aria-describedby="([^"]+)"', html):
+            assert set(described.split()) <= ids, described
+
+    def test_the_summary_does_not_join_a_question_mark_and_a_colon(
+        self, client, consultation, questions
+    ):
+        questions["single"].text_el = "Ποια είναι η σχέση σας με τον Δήμο;"
+        questions["single"].save()
+        data = good_answers(questions)
+        data[questions["single"].field_name] = ""
+        url = consultation.get_absolute_url().replace("/en/", "/el/")
+        html = client.post(url, data).content.decode()
+        assert ";:" not in html
+        assert '<span class="error-question">Ποια είναι η σχέση σας με τον Δήμο;</span>' in html
+
+    def test_numbers_are_typed_and_shown_as_the_language_writes_them(
+        self, client, consultation, questions
+    ):
+        data = good_answers(questions)
+        data[questions["number"].field_name] = "42,5"
+        url = consultation.get_absolute_url().replace("/en/", "/el/")
+        assert client.post(url, data).status_code == 302
+        assert Answer.objects.get(question=questions["number"]).number == Decimal("42.5")
+
+    def test_a_scale_is_one_row_of_five(self, client, consultation, questions):
+        html = client.get(consultation.get_absolute_url()).content.decode()
+        assert 'class="choices scale steps-5"' in html
