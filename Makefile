@@ -35,6 +35,7 @@ lock:
 run: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_demo
+	$(MANAGE) load_mission_data
 	$(MANAGE) runserver $(or $(ADDR),127.0.0.1:8000)
 
 node_modules/.installed: package.json package-lock.json

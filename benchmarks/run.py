@@ -12,6 +12,10 @@
 7. The city page with Redis down ÷ with Redis up (a Redis of its own, stopped mid-run).
 8. An import of 100,000 CSV rows and the refusal of a 1,000,000-row XLSX, in fresh processes:
    time and peak memory.
+9. Sign-up and password reset for known and unknown addresses: the time ratio (nothing to tell
+   them apart by).
+10. The whole Mission (112 cities × 30 milestones): overview and directory on a cache miss and
+    as served, the map drawn uncached, and every city page under load with an edit a second.
 
 The database ``cp_bench`` is created at the start and dropped at the end; gunicorn, the Celery
 worker and its Redis server are always stopped; Redis db 11 is flushed before and after.
@@ -49,9 +53,11 @@ from .scenarios import (
     consultation_results,
     import_large,
     import_milestones,
+    mission_scale,
     redis_down,
     report_queue,
     report_render,
+    signup_timing,
     submissions,
 )
 
@@ -64,6 +70,8 @@ SCENARIOS = [
     report_queue,
     redis_down,
     import_large,
+    signup_timing,
+    mission_scale,
 ]
 
 OUTPUT = environment.REPO / "BENCHMARKS.md"

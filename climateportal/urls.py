@@ -42,3 +42,43 @@ handler500 = "core.views.server_error"
 
 # No media URL is served: progress reports are downloaded only through their permission-checked
 # view, in every environment.
+
+# --- Email updates (notifications): the follow form and the pages its emails link to ---------
+urlpatterns += i18n_patterns(
+    path("follow/", include("notifications.urls")),
+    prefix_default_language=True,
+)
+# --- end of email updates ---------------------------------------------------------------------
+
+# --- Accounts: a signed-in person's own account (overview, data download, deletion) ----------
+# (/csp-report/ is answered by core.middleware.CSPReportMiddleware, before sessions and CSRF.)
+urlpatterns += i18n_patterns(
+    path("account/", include("accounts.urls")),
+    prefix_default_language=True,
+)
+# --- end of accounts --------------------------------------------------------------------------
+
+# --- The portal's pages (pages): about the Mission, accessibility, privacy, contact ---------
+# /<lang>/about/mission/, …/accessibility/, …/privacy/, …/contact/ ("pages:<key>").
+urlpatterns += i18n_patterns(
+    path("about/", include("pages.urls")),
+    prefix_default_language=True,
+)
+# --- end of the portal's pages ----------------------------------------------------------------
+
+# --- API and open data (api): /api/v1/ outside the language prefix; downloads, the DCAT-AP ---
+# catalogue, calendars and the portal's Atom feed under it. Unknown /api/ paths answer in JSON.
+from django.urls import re_path  # noqa: E402
+
+import api.urls  # noqa: E402
+import api.views  # noqa: E402
+
+urlpatterns += [
+    path("api/v1/", include("api.urls")),
+    re_path(r"^api/", api.views.not_found),
+]
+urlpatterns += i18n_patterns(
+    path("", include((api.urls.page_patterns, "opendata"))),
+    prefix_default_language=True,
+)
+# --- end of API and open data -----------------------------------------------------------------

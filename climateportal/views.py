@@ -7,14 +7,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from consultations.selectors import consultations_for_public
-from core.caching import cache_public_page
+from core.caching import cache_public_page, for_city
 from missions import selectors as mission_selectors
 
 
 @require_safe
-@cache_public_page
+@cache_public_page(tags=for_city)
 def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A city's profile and timeline, with its consultations."""
+    """A city's profile, Climate City Contract and timeline, with its consultations."""
     city = mission_selectors.municipality_for_page(user=request.user, slug=slug)
     milestones = list(city.milestones.all())
     twinnings = [
@@ -30,7 +30,9 @@ def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "city": city,
             "milestones": milestones,
             "progress": mission_selectors.progress_summary(milestones),
+            "contract": city.contract,
             "twinnings": twinnings,
             "consultation_groups": consultations_for_public(municipality=city),
+            "embed_snippet": mission_selectors.embed_snippet(city),
         },
     )

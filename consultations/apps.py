@@ -9,8 +9,9 @@ class ConsultationsConfig(AppConfig):
     def ready(self) -> None:
         from core.caching import connect_invalidation
 
-        from . import services  # noqa: F401 - registers the services that write each model
+        from . import cache_tags, services  # noqa: F401 - services register their writers
 
+        cache_tags.register()
         # Citizens' responses appear on no cached page; a busy consultation must not keep
         # emptying the page cache.
         connect_invalidation(self.label, except_models=("Response", "Answer"))

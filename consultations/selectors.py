@@ -10,9 +10,10 @@ from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from core.caching import content_version
+from core.caching import versions
 from missions.models import Municipality
 
+from .cache_tags import CONSULTATIONS
 from .models import Answer, Consultation, Option, Question, Response
 
 
@@ -47,7 +48,7 @@ def _with_questions(queryset):
 
 def consultation_with_questions(*, user, slug: str) -> Consultation:
     """The consultation the user may see, with its questions and options (read-only)."""
-    key = (slug, content_version())
+    key = (slug, versions([CONSULTATIONS]))
     if key in _published:
         return _published[key]
     consultation = _with_questions(Consultation.objects.public()).filter(slug=slug).first()

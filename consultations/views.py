@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import logging
-import threading
-import time
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -15,11 +13,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from core.caching import content_version
+from core import ratelimit
+from core.caching import versions
 from core.charts import Bar, bar_chart, column_chart, responsive
 from core.text import percent
 
 from . import selectors, services
+from .cache_tags import CONSULTATIONS
 from .forms import ResponseForm
 from .models import Consultation
 
@@ -49,56 +49,14 @@ def _has_verified_email(user) -> bool:
     return user.is_authenticated and EmailAddress.objects.filter(user=user, verified=True).exists()
 
 
-def _client_ip(request: HttpRequest) -> str:
-    """The visitor's address; behind N trusted proxies, the one the outermost proxy saw."""
-    proxies = settings.PORTAL_TRUSTED_PROXY_COUNT
-    if proxies:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [address for address in forwarded if address]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
-_local_submissions: dict[str, tuple[int, float]] = {}  # key: (count, end of its window)
-_local_submissions_lock = threading.Lock()
-
-
-def _count_locally(key: str, window: int) -> int:
-    """The submission counter of this process alone, for when the cache cannot be reached."""
-    now = time.monotonic()
-    with _local_submissions_lock:
-        if len(_local_submissions) >= 10_000:
-            for stale in [k for k, (_, end) in _local_submissions.items() if end <= now]:
-                del _local_submissions[stale]
-            if len(_local_submissions) >= 10_000:
-                _local_submissions.clear()
-        count, end = _local_submissions.get(key, (0, now + window))
-        if end <= now:
-            count, end = 0, now + window
-        _local_submissions[key] = (count + 1, end)
-        return count + 1
-
-
 def _rate_limited(request: HttpRequest, consultation: Consultation) -> bool:
     """A per-IP budget of submissions, counted in the cache under a salted hash of the IP; in
     this process's memory when the cache fails (a per-process limit rather than none, and never
     an error that would lose the citizen's answers)."""
     limit, window = settings.CONSULTATION_SUBMISSION_RATE
-    key = f"consultation-rate:{consultation.pk}:{services.ip_fingerprint(_client_ip(request))}"
-    try:
-        cache.add(key, 0, timeout=window)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window)
-            count = 1
-    except Exception:  # any backend's failure: Redis unreachable, a database cache locked…
-        logger.warning(
-            "Submission rate limit counted in this process: the cache failed", exc_info=True
-        )
-        count = _count_locally(key, window)
-    return count > limit
+    ip = ratelimit.client_ip(request)
+    key = f"consultation-rate:{consultation.pk}:{services.ip_fingerprint(ip)}"
+    return ratelimit.hit(key, limit=limit, window=window)
 
 
 @require_safe
@@ -229,7 +187,8 @@ def consultation_results(request: HttpRequest, slug: str) -> HttpResponse:
     # Counting a large consultation scans all its answers: the counts are shared by everyone
     # for a short while (CONSULTATION_RESULTS_CACHE_SECONDS) instead of recounted per visit.
     # They hold the options' labels, so each language has its own copy.
-    key = f"results:{consultation.pk}:{content_version()}:{int(is_staff)}:{get_language()}"
+    version = ".".join(map(str, versions([CONSULTATIONS])))
+    key = f"results:{consultation.pk}:{version}:{int(is_staff)}:{get_language()}"
     results = cache.get(key)
     if results is None:
         results = selectors.consultation_results(consultation=consultation, include_texts=is_staff)

@@ -8,6 +8,8 @@ delete — forms, inlines, delete views and actions — goes through the model's
 
 from __future__ import annotations
 
+from functools import update_wrapper
+
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
@@ -20,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX
 
+from . import audit
 from .importing.files import IMPORT_FORMATS, ImportFileError, check_upload_size
 from .importing.summary import summarise
 from .permissions import may_use_admin
@@ -31,8 +34,25 @@ class PortalAdminSite(admin.AdminSite):
     site_title = _("Climate Mission Portal")
     index_title = _("Staff admin")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The audit log belongs to the site itself (read-only; core/audit_admin.py).
+        from .audit_admin import AuditEntryAdmin
+        from .models import AuditEntry
+
+        self.register(AuditEntry, AuditEntryAdmin)
+
     def has_permission(self, request):
         return may_use_admin(request.user)
+
+    def admin_view(self, view, cacheable=False):
+        # Every write made through an admin page (forms, inlines, deletes, actions, history
+        # reverts) is recorded as coming from the admin; imports say "import" inside it.
+        def from_the_admin(request, *args, **kwargs):
+            with audit.source(audit.ADMIN):
+                return view(request, *args, **kwargs)
+
+        return super().admin_view(update_wrapper(from_the_admin, view), cacheable)
 
     def login(self, request, extra_context=None):
         # Staff sign in through allauth: rate-limited, and with a verified email address.
@@ -299,7 +319,8 @@ class ScopedImportExportMixin(ImportExportMixin):
         )
 
     def import_action(self, request, **kwargs):
-        response = super().import_action(request, **kwargs)
+        with audit.source(audit.IMPORT):  # the preview's dry run is rolled back, entries too
+            response = super().import_action(request, **kwargs)
         context = getattr(response, "context_data", None) or {}
         result = context.get("result")
         for warning in getattr(result, "portal_warnings", []):
@@ -328,9 +349,21 @@ class ScopedImportExportMixin(ImportExportMixin):
             )
         return response
 
+    def process_dataset(self, dataset, form, request, **kwargs):
+        # An import writes thousands of rows: their audit entries are inserted together, in the
+        # import's transaction, once it is known to be kept (all or nothing).
+        with audit.source(audit.IMPORT), transaction.atomic(), audit.batch() as entries:
+            result = super().process_dataset(dataset, form, request, **kwargs)
+            if not kwargs.get("dry_run") and not (
+                result.has_errors() or result.has_validation_errors()
+            ):
+                audit.flush(entries)
+        return result
+
     def process_import(self, request, **kwargs):
         try:
-            return super().process_import(request, **kwargs)
+            with audit.source(audit.IMPORT):
+                return super().process_import(request, **kwargs)
         except ImportFileError as error:  # the kept file expired or cannot be read again
             messages.error(request, str(error))
             opts = self.model._meta

@@ -31,3 +31,13 @@ def send(*, instance, action: str, changes: dict, acting_user) -> None:
     }
     written.send(sender=type(instance), **payload)
     transaction.on_commit(lambda: committed.send(sender=type(instance), **payload))
+
+
+# A progress report is ready, or has failed for good (no attempt is left), sent once that has
+# committed; whoever asked for it is told (notifications). Receivers get ``sender`` (the
+# report's model) and ``instance``; they know the model by its label, never by importing it.
+report_finished = Signal()
+
+
+def send_report_finished(*, instance) -> None:
+    transaction.on_commit(lambda: report_finished.send(sender=type(instance), instance=instance))

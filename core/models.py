@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .text import has_control_characters
@@ -117,3 +118,98 @@ class TimeStampedModel(PortalModel):
 
     class Meta:
         abstract = True
+
+
+# --------------------------------------------------------------------------------------------
+# The audit log (core.audit records it; nobody edits it)
+# --------------------------------------------------------------------------------------------
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AuditEntryQuerySet:
+        """Superusers read every entry; other staff the entries of the municipalities they
+        edit (``core.audit.register_scopes``); anybody else none."""
+        from .audit import municipalities_readable_by
+        from .permissions import acts_for_all, may_use_admin
+
+        if acts_for_all(user):
+            return self.all()
+        if not may_use_admin(user):
+            return self.none()
+        readable = municipalities_readable_by(user)
+        if readable is None:
+            return self.none()
+        return self.filter(municipality_id__in=readable)
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Changed")
+    DELETE = "delete", _("Deleted")
+
+
+class AuditSource(models.TextChoices):
+    ADMIN = "admin", _("Admin")
+    IMPORT = "import", _("Import")
+    API = "api", _("API")
+    COMMAND_LINE = "command_line", _("Command line")
+    BEAT = "beat", _("Scheduled task")
+    WEB = "web", _("Website")
+
+
+class AuditEntry(PortalModel):
+    """One write: who made it, when, from where, to which object, and what it changed."""
+
+    Action = AuditAction
+    Source = AuditSource
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
+        verbose_name=_("who"),
+    )
+    # Who it was, as text: still there after the account is deleted.
+    actor_label = models.CharField(_("who (as recorded)"), max_length=254, blank=True)
+    source = models.CharField(_("from"), max_length=20, choices=AuditSource.choices)
+    action = models.CharField(_("action"), max_length=10, choices=AuditAction.choices)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("kind of object"),
+    )
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=300, blank=True)
+    # The municipality the object belongs to (a plain id: core knows no municipalities), so
+    # that editors read their cities' entries; empty for objects of no one city.
+    municipality_id = models.BigIntegerField(_("municipality id"), null=True, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        indexes = [
+            models.Index(fields=["municipality_id", "at"], name="audit_municipality_at"),
+            models.Index(fields=["content_type", "object_id"], name="audit_object"),
+        ]
+        constraints = [
+            choices_constraint("action", AuditAction, name="audit_action_valid"),
+            choices_constraint("source", AuditSource, name="audit_source_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} · {self.actor_label or '—'} · {self.object_repr}"
+
+
+# The log records every service write from the moment the models are loaded.
+from . import audit as _audit  # noqa: E402
+
+_audit.connect()

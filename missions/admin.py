@@ -4,6 +4,7 @@ every save and delete goes through ``missions.services`` (``core.admin``)."""
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
@@ -18,11 +19,13 @@ from core.admin import (
 from core.permissions import acts_for_all, may_use_admin
 from core.text import natural_key
 
-from . import services
+from . import selectors, services
 from .models import (
+    ContractPart,
     Membership,
     Milestone,
     Mission,
+    MissionLabel,
     MissionParticipation,
     Municipality,
     MunicipalityRole,
@@ -33,8 +36,10 @@ from .models import (
     TwinningProgramme,
 )
 from .resources import (
+    ContractPartResource,
     MembershipResource,
     MilestoneResource,
+    MissionLabelResource,
     MunicipalityResource,
     OrganisationResource,
     TwinningResource,
@@ -126,6 +131,38 @@ class MissionParticipationInline(MunicipalityInlineMixin, admin.TabularInline):
     has_add_permission = has_delete_permission = has_change_permission
 
 
+class ContractPartInline(MunicipalityInlineMixin, admin.TabularInline):
+    """The city's Climate City Contract: its editors keep the three parts up to date."""
+
+    model = ContractPart
+    extra = 0
+    max_num = len(ContractPart.Part.choices)
+    fields = ("part", "status", "date", "date_precision", "documents", "source")
+
+
+def _may_change_labels(user) -> bool:
+    return may_use_admin(user) and Mission.objects.coordinated_by(user).exists()
+
+
+class MissionLabelInline(MunicipalityInlineMixin, admin.StackedInline):
+    """The city's Mission Label: shown to its editors, changed only by the Mission's
+    coordinators and administrators."""
+
+    model = MissionLabel
+    extra = 0
+    fields = ("mission", "awarded_on", "round", "source", "inferred")
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_edit_parent(request, obj) and _may_change_labels(request.user)
+
+    has_add_permission = has_delete_permission = has_change_permission
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "mission":
+            kwargs["queryset"] = Mission.objects.coordinated_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Municipality)
 class MunicipalityAdmin(
     MunicipalityScopedAdmin, ScopedImportExportMixin, SimpleHistoryAdmin, TabbedTranslationAdmin
@@ -135,7 +172,13 @@ class MunicipalityAdmin(
     list_filter = ("is_published", "country")
     search_fields = ("name_en", "name_el", "name_pl", "native_name", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
-    inlines = [MilestoneInline, MissionParticipationInline, MunicipalityRoleInline]
+    inlines = [
+        ContractPartInline,
+        MissionLabelInline,
+        MilestoneInline,
+        MissionParticipationInline,
+        MunicipalityRoleInline,
+    ]
     fieldsets = (
         (
             None,
@@ -154,8 +197,18 @@ class MunicipalityAdmin(
         (_("Contact"), {"fields": ("website", "email", "phone", "address")}),
         (
             _("Profile"),
-            {"fields": ("population", "target_year", "latitude", "longitude", "summary")},
+            {
+                "fields": (
+                    "population",
+                    "target_year",
+                    "latitude",
+                    "longitude",
+                    "summary",
+                    "other_names",
+                )
+            },
         ),
+        (_("The timeline on the city's own site"), {"fields": ("embed_origins", "embed_code")}),
     )
 
     def has_add_permission(self, request, *args):
@@ -168,7 +221,14 @@ class MunicipalityAdmin(
         return acts_for_all(request.user)
 
     def get_readonly_fields(self, request, obj=None):
-        return () if acts_for_all(request.user) else services.ADMINISTRATOR_FIELDS
+        shown = ("embed_code",)
+        return shown if acts_for_all(request.user) else (*services.ADMINISTRATOR_FIELDS, *shown)
+
+    @admin.display(description=_("code to copy"))
+    def embed_code(self, municipality):
+        if municipality.pk is None:
+            return "—"
+        return format_html("<pre><code>{}</code></pre>", selectors.embed_snippet(municipality))
 
     def get_prepopulated_fields(self, request, obj=None):
         return self.prepopulated_fields if acts_for_all(request.user) else {}
@@ -319,6 +379,56 @@ class MilestoneAdmin(
         return super().change_view(request, object_id, form_url, extra_context)
 
 
+@admin.register(ContractPart)
+class ContractPartAdmin(MunicipalityScopedAdmin, ScopedImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [ContractPartResource]
+    list_display = ("municipality", "part", "status", "date_label", "updated_at")
+    list_filter = ("part", "status", ("municipality", EditableMunicipalityFilter))
+    list_select_related = ("municipality",)
+    search_fields = ("municipality__name_en", "municipality__name_el", "municipality__name_pl")
+    ordering = ("municipality__name", "part")
+    fields = ("municipality", "part", "status", "date", "date_precision", "documents", "source")
+    history_list_display = ["status"]
+
+    @admin.display(description=_("date"), ordering="date")
+    def date_label(self, part):
+        return part.date_display
+
+
+@admin.register(MissionLabel)
+class MissionLabelAdmin(ScopedAdminMixin, ScopedImportExportMixin, SimpleHistoryAdmin):
+    """The Mission's coordinators and administrators award Labels; a city's editors see their
+    city's Label, read-only."""
+
+    resource_classes = [MissionLabelResource]
+    list_display = ("municipality", "mission", "awarded_label", "round")
+    list_filter = ("round", "mission")
+    list_select_related = ("municipality", "mission")
+    search_fields = ("municipality__name_en", "municipality__name_el", "municipality__name_pl")
+    ordering = ("awarded_on", "municipality__name")
+    fields = ("municipality", "mission", "awarded_on", "round", "source", "inferred")
+
+    def view_scope(self, queryset, request):
+        return queryset.filter(pk__in=MissionLabel.objects.visible_in_admin_to(request.user))
+
+    def has_add_permission(self, request, *args):
+        return _may_change_labels(request.user)
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "mission":
+            kwargs["queryset"] = Mission.objects.coordinated_by(request.user)
+        elif db_field.related_model is Municipality:
+            kwargs["queryset"] = Municipality.objects.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("awarded on"), ordering="awarded_on")
+    def awarded_label(self, label):
+        return label.awarded_display
+
+
 class TwinningParticipantInline(ServiceInlineMixin, admin.TabularInline):
     """A twinning's cities, changed by whoever may change the twinning (its programme's
     coordinators and superusers), chosen among the municipalities the user may see."""
@@ -397,6 +507,7 @@ class SuperuserOnlyAdmin(ServiceWritesMixin):
 class MissionAdmin(SuperuserOnlyAdmin, TabbedTranslationAdmin):
     list_display = ("name", "goal_year")
     prepopulated_fields = {"slug": ("name_en",)}
+    filter_horizontal = ("coordinators",)
 
 
 @admin.register(TwinningProgramme)

@@ -9,6 +9,12 @@ class MissionsConfig(AppConfig):
     def ready(self) -> None:
         from core.caching import connect_invalidation
 
-        from . import services  # noqa: F401 - registers the services that write each model
+        from . import cache_tags, services  # noqa: F401 - services register their writers
 
+        cache_tags.register()
         connect_invalidation(self.label)
+
+        # Audit log scopes and the MFA policy for officials (accounts & audit log work).
+        from . import hooks
+
+        hooks.register()

@@ -1,5 +1,5 @@
-"""Municipalities, who may act for them, and what they publish: missions, milestones,
-twinning and networks.
+"""Municipalities, who may act for them, and what they publish: missions, milestones, Climate
+City Contracts and Mission Labels, twinning and networks.
 
 Change history (django-simple-history) is registered in ``translation.py``, after the
 translated fields exist, so that history keeps every language.
@@ -7,17 +7,21 @@ translated fields exist, so that history keeps every language.
 Permission rules live on the QuerySets, once each: ``Municipality.objects.editable_by(user)``
 says which municipalities a user may change, and the scopes of milestones, organisations and
 memberships derive from it; ``TwinningProgramme.objects.managed_by(user)`` says whose
-twinnings a user may change (the programme's coordinators and superusers). The services, the
+twinnings a user may change (the programme's coordinators and superusers), and
+``Mission.objects.coordinated_by(user)`` whose Mission Labels (the mission's coordinators and
+superusers; a city's editors change its Climate City Contract, not its Label). The services, the
 admin, the imports and the views all call these scopes; with no user they return nothing.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Exists, ExpressionWrapper, OuterRef, Q
 from django.urls import reverse
@@ -56,9 +60,63 @@ def default_language_for_country(country) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+class MissionStage(models.TextChoices):
+    """How far a Mission city has come, from its selection to the Mission Label."""
+
+    SELECTED = "selected", _("Selected for the Mission")
+    DRAFTING = "drafting", _("Drafting its Climate City Contract")
+    SUBMITTED = "submitted", _("Climate City Contract submitted")
+    LABELLED = "label", _("Holds the Mission Label")
+
+    @classmethod
+    def at_least(cls, stage: str) -> list[str]:
+        """``stage`` and the stages after it ("submitted" takes in the labelled cities)."""
+        order = list(cls.values)
+        return order[order.index(stage) :] if stage in order else []
+
+
 class MunicipalityQuerySet(models.QuerySet):
     def published(self) -> MunicipalityQuerySet:
         return self.filter(is_published=True)
+
+    def with_stage(self) -> MunicipalityQuerySet:
+        """Annotate ``stage`` (a ``MissionStage`` value, "" for a city outside the Mission),
+        ``label_round`` and ``label_awarded_on``, computed in the database (both of them)."""
+        label = MissionLabel.objects.filter(municipality=OuterRef("pk"))
+        done = [ContractStatus.SUBMITTED, ContractStatus.UNDER_REVIEW, ContractStatus.APPROVED]
+        submitted = (
+            ContractPart.objects.filter(municipality=OuterRef("pk"), status__in=done)
+            .order_by()
+            .values("municipality")
+            .annotate(parts=models.Count("pk"))
+            .values("parts")
+        )
+        started = ContractPart.objects.filter(municipality=OuterRef("pk")).exclude(
+            status=ContractStatus.NOT_STARTED
+        )
+        in_mission = MissionParticipation.objects.filter(
+            municipality=OuterRef("pk"),
+            mission__slug=EU_MISSION_SLUG,
+            role=ParticipationRole.MISSION_CITY,
+        )
+        return self.annotate(
+            label_round=models.Subquery(label.values("round")[:1]),
+            label_awarded_on=models.Subquery(label.values("awarded_on")[:1]),
+            submitted_parts=models.functions.Coalesce(
+                models.Subquery(submitted, output_field=models.IntegerField()), 0
+            ),
+            stage=models.Case(
+                models.When(label_round__isnull=False, then=models.Value(MissionStage.LABELLED)),
+                models.When(
+                    submitted_parts__gte=len(ContractPartKind.values),
+                    then=models.Value(MissionStage.SUBMITTED),
+                ),
+                models.When(Exists(started), then=models.Value(MissionStage.DRAFTING)),
+                models.When(Exists(in_mission), then=models.Value(MissionStage.SELECTED)),
+                default=models.Value(""),
+                output_field=models.CharField(),
+            ),
+        )
 
     def editable_by(self, user: User | None) -> MunicipalityQuerySet:
         """The municipalities ``user`` may change: superusers (and the system actor) all,
@@ -134,6 +192,14 @@ class Municipality(TimeStampedModel):
         validators=[MinValueValidator(2020), MaxValueValidator(2100)],
     )
     summary = models.TextField(_("summary"), blank=True)
+    embed_origins = models.TextField(
+        _("sites that may embed the timeline"),
+        blank=True,
+        help_text=_(
+            "The addresses of the city's own sites that may show its timeline in a frame, one "
+            "per line, e.g. https://www.palaiofaliro.gr"
+        ),
+    )
     other_names = models.TextField(
         _("other names"),
         blank=True,
@@ -198,6 +264,23 @@ class Municipality(TimeStampedModel):
     def clean(self) -> None:
         super().clean()
         self.refresh_keys()
+        for number, origin in enumerate(self.embed_origin_list, start=1):
+            if not ORIGIN.match(origin):
+                raise ValidationError(
+                    {
+                        "embed_origins": _(
+                            "Line %(line)s is not a site's address such as "
+                            "https://www.example.gr (scheme and host only, no path): "
+                            "“%(value)s”."
+                        )
+                        % {"line": number, "value": origin}
+                    }
+                )
+        self.embed_origins = "\n".join(self.embed_origin_list)
+
+    @property
+    def embed_origin_list(self) -> list[str]:
+        return [line.strip() for line in (self.embed_origins or "").splitlines() if line.strip()]
 
     def all_names(self) -> list[str]:
         """Every name the municipality is known by: in each language, native, and others."""
@@ -209,6 +292,15 @@ class Municipality(TimeStampedModel):
         self.name_key = natural_key(self.name_en or self.name)
         keys = sorted({natural_key(name) for name in self.all_names()} - {""})
         self.search_keys = "|" + "|".join(keys) + "|" if keys else ""
+
+    @property
+    def native_language(self) -> str:
+        """The language of the native name (the country's first official language, as a BCP 47
+        tag for ``lang`` attributes), e.g. "el" for Greece, "fr" for France."""
+        from babel.languages import get_official_languages
+
+        official = get_official_languages(str(self.country or ""), de_facto=True)
+        return official[0].replace("_", "-") if official else ""
 
     @property
     def reading_language(self) -> str:
@@ -257,6 +349,26 @@ class MunicipalityRole(PortalModel):
 # --------------------------------------------------------------------------------------------
 
 
+# The EU Mission "100 Climate-Neutral and Smart Cities by 2030", whose Label and Climate City
+# Contracts the portal keeps (the demo and ``load_mission_data`` use this slug).
+EU_MISSION_SLUG = "eu-cities-mission"
+# A web origin as a Content-Security-Policy source: scheme, host and an optional port.
+ORIGIN = re.compile(r"^https?://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$", re.IGNORECASE)
+# The NetZeroCities Twinning Learning Programme, whose cohorts the Mission overview counts.
+TWINNING_PROGRAMME_SLUG = "netzerocities-twinning"
+
+
+class MissionQuerySet(models.QuerySet):
+    def coordinated_by(self, user: User | None) -> MissionQuerySet:
+        """The missions whose Labels ``user`` may award and change: superusers (and the system
+        actor) all, the mission's coordinators theirs, anybody else none."""
+        if acts_for_all(user):
+            return self.all()
+        if not may_use_admin(user):
+            return self.none()
+        return self.filter(coordinators=user)
+
+
 class Mission(TimeStampedModel):
     name = models.CharField(_("name"), max_length=250)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
@@ -267,6 +379,15 @@ class Mission(TimeStampedModel):
         _("goal year"), null=True, blank=True, validators=[MinValueValidator(2000)]
     )
     website = models.URLField(_("website"), blank=True)
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="coordinated_missions",
+        verbose_name=_("coordinators"),
+        help_text=_("Staff who award and change this mission's Labels."),
+    )
+
+    objects = MissionQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -299,6 +420,9 @@ class MissionParticipation(PortalModel):
         _("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT
     )
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    source = models.URLField(
+        _("source"), max_length=500, blank=True, help_text=_("A public page that says so.")
+    )
 
     class Meta:
         ordering = ["joined_on", "mission__name"]
@@ -363,6 +487,30 @@ class DatePrecision(models.TextChoices):
     DAY = "day", _("Day")
     MONTH = "month", _("Month")
     YEAR = "year", _("Year")
+
+
+def partial_date_display(date: datetime.date | None, precision: str) -> str:
+    """``date`` at its precision, as the active language writes it: "2025", "Οκτώβριος 2023",
+    "październik 2023", "5 października 2023"."""
+    if date is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return str(date.year)
+    if precision == DatePrecision.MONTH:
+        text = formats.date_format(date, "YEAR_MONTH_FORMAT")
+        # Polish writes month names in lower case ("październik 2023"); Django capitalises.
+        return text[:1].lower() + text[1:] if get_language() == "pl" else text
+    # "E" is the month's form inside a full date: "5 Οκτωβρίου 2023", "5 października 2023".
+    return formats.date_format(date, "j E Y")
+
+
+def normalise_partial_date(date: datetime.date, precision: str) -> datetime.date:
+    """The first day of the period ``date`` stands for: "October 2023" is 2023-10-01."""
+    if precision == DatePrecision.YEAR:
+        return date.replace(month=1, day=1)
+    if precision == DatePrecision.MONTH:
+        return date.replace(day=1)
+    return date
 
 
 class MilestoneKind(models.TextChoices):
@@ -448,22 +596,221 @@ class Milestone(TimeStampedModel):
     @property
     def date_display(self) -> str:
         """The date as the page's language writes it: "Οκτώβριος 2023", "październik 2023"."""
-        if self.date_precision == self.Precision.YEAR:
-            return str(self.date.year)
-        if self.date_precision == self.Precision.MONTH:
-            text = formats.date_format(self.date, "YEAR_MONTH_FORMAT")
-            # Polish writes month names in lower case ("październik 2023"); Django capitalises.
-            return text[:1].lower() + text[1:] if get_language() == "pl" else text
-        # "E" is the month's form inside a full date: "5 Οκτωβρίου 2023", "5 października 2023".
-        return formats.date_format(self.date, "j E Y")
+        return partial_date_display(self.date, self.date_precision)
 
     @staticmethod
     def normalise_date(date: datetime.date, precision: str) -> datetime.date:
-        if precision == Milestone.Precision.YEAR:
-            return date.replace(month=1, day=1)
-        if precision == Milestone.Precision.MONTH:
-            return date.replace(day=1)
-        return date
+        return normalise_partial_date(date, precision)
+
+
+# --------------------------------------------------------------------------------------------
+# Climate City Contracts and Mission Labels
+# --------------------------------------------------------------------------------------------
+
+
+def document_links(text: str | None) -> list[str]:
+    """The document URLs of a text field kept one per line."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class ContractPartKind(models.TextChoices):
+    # In the order a Climate City Contract presents them.
+    COMMITMENTS = "commitments", _("Commitments")
+    ACTION_PLAN = "action_plan", _("Action Plan")
+    INVESTMENT_PLAN = "investment_plan", _("Investment Plan")
+
+
+class ContractStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    DRAFTING = "drafting", _("Drafting")
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    APPROVED = "approved", _("Approved")
+
+
+class ContractPartQuerySet(models.QuerySet):
+    def editable_by(self, user: User | None) -> ContractPartQuerySet:
+        """A contract belongs to its city: the city's editors (and superusers) change it."""
+        return self.filter(municipality__in=Municipality.objects.editable_by(user))
+
+    def public(self) -> ContractPartQuerySet:
+        return self.filter(municipality__is_published=True)
+
+    def visible_to(self, user: User | None) -> ContractPartQuerySet:
+        return self.filter(municipality__in=Municipality.objects.visible_to(user))
+
+    def in_contract_order(self) -> ContractPartQuerySet:
+        """Commitments, Action Plan, Investment Plan: the contract's own order."""
+        order = models.Case(
+            *[
+                models.When(part=value, then=models.Value(position))
+                for position, value in enumerate(ContractPartKind.values)
+            ],
+            output_field=models.IntegerField(),
+        )
+        return self.order_by(order, "pk")
+
+
+class ContractPart(TimeStampedModel):
+    """One of the three parts of a city's Climate City Contract and where it stands."""
+
+    Part = ContractPartKind
+
+    Status = ContractStatus
+
+    Precision = DatePrecision
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="contract_parts",
+        verbose_name=_("municipality"),
+    )
+    part = models.CharField(_("part"), max_length=20, choices=Part.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    date = models.DateField(
+        _("date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the part reached this status; for month or year precision, the first day of "
+            "that period."
+        ),
+    )
+    date_precision = models.CharField(
+        _("date precision"), max_length=5, choices=Precision.choices, default=Precision.DAY
+    )
+    documents = models.TextField(
+        _("documents"),
+        blank=True,
+        help_text=_("Links to the published documents (https://…), one per line."),
+    )
+    source = models.URLField(
+        _("source"), max_length=500, blank=True, help_text=_("A public page that says so.")
+    )
+
+    objects = ContractPartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["municipality__name", "part"]
+        verbose_name = _("Climate City Contract part")
+        verbose_name_plural = _("Climate City Contract parts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "part"],
+                name="contract_part_unique_per_municipality",
+                violation_error_message=_("This municipality's contract already has this part."),
+            ),
+            choices_constraint("part", ContractPartKind, name="contract_part_part_valid"),
+            choices_constraint("status", ContractStatus, name="contract_part_status_valid"),
+            choices_constraint(
+                "date_precision", DatePrecision, name="contract_part_precision_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} · {self.get_part_display()}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.date and self.date_precision:
+            self.date = normalise_partial_date(self.date, self.date_precision)
+        validate = URLValidator(schemes=["http", "https"])
+        for number, link in enumerate(document_links(self.documents), start=1):
+            try:
+                validate(link)
+            except ValidationError:
+                raise ValidationError(
+                    {
+                        "documents": _(
+                            "Line %(line)s is not a web address (https://…): “%(value)s”."
+                        )
+                        % {"line": number, "value": link}
+                    }
+                ) from None
+        # Kept tidy: one address per line, no blank lines.
+        self.documents = "\n".join(document_links(self.documents))
+
+    @property
+    def document_list(self) -> list[str]:
+        return document_links(self.documents)
+
+    @property
+    def date_display(self) -> str:
+        return partial_date_display(self.date, self.date_precision)
+
+
+class MissionLabelQuerySet(models.QuerySet):
+    def editable_by(self, user: User | None) -> MissionLabelQuerySet:
+        """Labels are the Mission's: its coordinators (and superusers) award and change them."""
+        return self.filter(mission__in=Mission.objects.coordinated_by(user))
+
+    def visible_in_admin_to(self, user: User | None) -> MissionLabelQuerySet:
+        """What the admin lists: the Labels a user may change, and (read-only) those of the
+        municipalities they edit for."""
+        return self.filter(
+            Q(pk__in=self.editable_by(user).values("pk"))
+            | Q(municipality__in=Municipality.objects.editable_by(user))
+        )
+
+    def public(self) -> MissionLabelQuerySet:
+        return self.filter(municipality__is_published=True)
+
+
+class MissionLabel(TimeStampedModel):
+    """The EU Mission Label a city was awarded for its Climate City Contract."""
+
+    municipality = models.OneToOneField(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="mission_label",
+        verbose_name=_("municipality"),
+    )
+    mission = models.ForeignKey(
+        Mission, on_delete=models.PROTECT, related_name="labels", verbose_name=_("mission")
+    )
+    awarded_on = models.DateField(
+        _("awarded on"), help_text=_("The month of the award (stored as its first day).")
+    )
+    round = models.PositiveSmallIntegerField(
+        _("round"),
+        validators=[MinValueValidator(1)],
+        help_text=_("The Commission's award round: 1 for the first cities labelled."),
+    )
+    source = models.URLField(
+        _("source"), max_length=500, blank=True, help_text=_("A public page that says so.")
+    )
+    inferred = models.CharField(
+        _("inferred"),
+        max_length=200,
+        blank=True,
+        help_text=_("The fields deduced rather than stated by the source, if any."),
+    )
+
+    objects = MissionLabelQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["awarded_on", "municipality__name"]
+        verbose_name = _("Mission Label")
+        verbose_name_plural = _("Mission Labels")
+        constraints = [
+            models.CheckConstraint(condition=Q(round__gte=1), name="mission_label_round_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} · {_('Mission Label')}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.awarded_on:
+            self.awarded_on = normalise_partial_date(self.awarded_on, DatePrecision.MONTH)
+
+    @property
+    def awarded_display(self) -> str:
+        """The month of the award as the page's language writes it ("październik 2023")."""
+        return partial_date_display(self.awarded_on, DatePrecision.MONTH)
 
 
 # --------------------------------------------------------------------------------------------

@@ -33,8 +33,12 @@ from core.text import natural_key
 
 from . import services
 from .models import (
+    EU_MISSION_SLUG,
+    ContractPart,
     Membership,
     Milestone,
+    Mission,
+    MissionLabel,
     Municipality,
     Network,
     Organisation,
@@ -727,10 +731,181 @@ class MembershipResource(ScopedResource):
         return membership.organisation.name_en
 
 
+class OptionalPartialDateField(PartialDateField):
+    """A contract part's date (and its precision), from one cell that may be empty."""
+
+    def clean(self, row, **kwargs):
+        if not text_of(row.get(self.column_name)) and not isinstance(
+            row.get(self.column_name), (datetime.date, int, float)
+        ):
+            return None, Milestone.Precision.DAY
+        return super().clean(row, **kwargs)
+
+
+class MonthWidget(OptionalDateWidget):
+    """A month ("2023-10"; a full date is taken as its month), kept as its first day."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, (datetime.date, datetime.datetime)):
+            date = value.date() if isinstance(value, datetime.datetime) else value
+            return date.replace(day=1)
+        text = text_of(value)
+        if not text:
+            raise ValueError(_("A month is required."))
+        match = _PARTIAL_DATE.match(text)
+        try:
+            if not match or not match.group(2):
+                raise ValueError
+            return datetime.date(
+                int(match.group(1)), int(match.group(2)), int(match.group(3) or 1)
+            ).replace(day=1)
+        except ValueError:
+            raise ValueError(
+                _("“%(value)s” is not a month: use YYYY-MM.") % {"value": text}
+            ) from None
+
+    def render(self, value, obj=None, **kwargs):
+        return f"{value.year:04d}-{value.month:02d}" if value else ""
+
+
+class ContractPartResource(ScopedResource):
+    """One row per part of a city's Climate City Contract (commitments, action plan,
+    investment plan), changed by the city's editors."""
+
+    required_columns = ("municipality", "part", "status")
+    permission_column = "municipality"
+
+    municipality = fields.Field(
+        attribute="municipality",
+        column_name="municipality",
+        widget=NaturalKeyWidget(visible_municipalities, "slug", "municipality"),
+    )
+    part = fields.Field(
+        attribute="part", column_name="part", widget=ChoiceWidget(ContractPart.Part)
+    )
+    status = fields.Field(
+        attribute="status", column_name="status", widget=ChoiceWidget(ContractPart.Status)
+    )
+    date = OptionalPartialDateField(attribute="date", column_name="date")
+    documents = fields.Field(attribute="documents", column_name="documents", widget=LinesWidget())
+
+    class Meta:
+        model = ContractPart
+        fields = ("municipality", "part", "status", "date", "documents", "source")
+        export_order = fields
+        import_id_fields = ("municipality", "part")
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self._rows_by_key: dict[tuple[str, str], int] = {}
+
+    def get_instance(self, instance_loader, row):
+        slug = text_of(row.get("municipality"))
+        try:
+            part = ChoiceWidget(ContractPart.Part).clean(row.get("part"))
+        except ValueError:
+            return None  # reported by the part column
+        if not slug:
+            return None
+        first = self._rows_by_key.setdefault((slug, part), self.row_number)
+        if first != self.row_number:
+            raise ValidationError(
+                {"part": _("Row %(row)s of this file already has this part.") % {"row": first}}
+            )
+        return ContractPart.objects.filter(
+            municipality__in=visible_municipalities(self.acting_user),
+            municipality__slug=slug,
+            part=part,
+        ).first()
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # The model remembers the stored row: unchanged means no field differs from it.
+        if import_validation_errors or instance.pk is None:
+            return False
+        return not instance.changed_fields()
+
+    def dehydrate_municipality(self, part):
+        return part.municipality.slug
+
+
+class MissionLabelResource(ScopedResource):
+    """One row per city awarded the EU Mission Label; only the Mission's coordinators and
+    administrators import them."""
+
+    required_columns = ("municipality", "awarded_on", "round")
+
+    municipality = fields.Field(
+        attribute="municipality",
+        column_name="municipality",
+        widget=NaturalKeyWidget(visible_municipalities, "slug", "municipality"),
+    )
+    awarded_on = fields.Field(
+        attribute="awarded_on", column_name="awarded_on", widget=MonthWidget()
+    )
+    round = fields.Field(attribute="round", column_name="round", widget=WholeNumberWidget())
+
+    class Meta:
+        model = MissionLabel
+        fields = ("municipality", "awarded_on", "round", "source")
+        export_order = fields
+        import_id_fields = ("municipality",)
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self._rows_by_slug: dict[str, int] = {}
+        self._mission = Mission.objects.filter(slug=EU_MISSION_SLUG).first()
+
+    def get_instance(self, instance_loader, row):
+        slug = text_of(row.get("municipality"))
+        if not slug:
+            return None
+        first = self._rows_by_slug.setdefault(slug, self.row_number)
+        if first != self.row_number:
+            raise ValidationError(
+                {
+                    "municipality": _("Row %(row)s of this file already has this municipality.")
+                    % {"row": first}
+                }
+            )
+        return MissionLabel.objects.filter(
+            municipality__in=visible_municipalities(self.acting_user), municipality__slug=slug
+        ).first()
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        if instance.mission_id is None:
+            if self._mission is None:
+                raise ValidationError(
+                    _("The EU Mission (%(slug)s) is not in the portal yet.")
+                    % {"slug": EU_MISSION_SLUG}
+                )
+            instance.mission = self._mission
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors or instance.pk is None:
+            return False
+        return not instance.changed_fields()
+
+    def export_scope(self, queryset):
+        """The Labels the user may change, and those of the cities they edit."""
+        return queryset.filter(pk__in=MissionLabel.objects.visible_in_admin_to(self.acting_user))
+
+    def dehydrate_municipality(self, label):
+        return label.municipality.slug
+
+
 RESOURCES: dict[str, type[ScopedResource]] = {
     "municipalities": MunicipalityResource,
     "milestones": MilestoneResource,
     "twinnings": TwinningResource,
     "organisations": OrganisationResource,
     "memberships": MembershipResource,
+    "contract_parts": ContractPartResource,
+    "labels": MissionLabelResource,
 }

@@ -26,9 +26,11 @@ from core.permissions import acts_for_all
 from core.services import Writer, model_delete, model_save, register_writer, unique_slug
 
 from .models import (
+    ContractPart,
     Membership,
     Milestone,
     Mission,
+    MissionLabel,
     MissionParticipation,
     Municipality,
     MunicipalityRole,
@@ -117,6 +119,12 @@ def municipality_role_grant(
 def programme_coordinator_add(*, acting_user, programme: TwinningProgramme, user) -> None:
     _only_administrators(acting_user)
     programme.coordinators.add(user)
+
+
+@transaction.atomic
+def mission_coordinator_add(*, acting_user, mission: Mission, user) -> None:
+    _only_administrators(acting_user)
+    mission.coordinators.add(user)
 
 
 # --------------------------------------------------------------------------------------------
@@ -290,6 +298,70 @@ def milestone_changes(milestone: Milestone) -> dict:
     return {
         name: (stored.get(name), getattr(milestone, name)) for name in milestone.changed_fields()
     }
+
+
+# --------------------------------------------------------------------------------------------
+# Climate City Contracts belong to their city (its editors); Mission Labels to the Mission (its
+# coordinators and administrators)
+# --------------------------------------------------------------------------------------------
+
+
+def contract_part_check(
+    *, acting_user, instance: ContractPart, access: MunicipalityAccess | None = None
+) -> None:
+    """The user must edit for the part's municipality, and for the one it belongs to now."""
+    access = access or MunicipalityAccess(acting_user)
+    stored = instance.stored_value("municipality_id")
+    if stored is not None and stored != instance.municipality_id:
+        access.check(stored)
+    access.check(instance.municipality if instance.municipality_id else None)
+
+
+@transaction.atomic
+def contract_part_save(*, acting_user, instance: ContractPart) -> ContractPart:
+    contract_part_check(acting_user=acting_user, instance=instance)
+    model_save(instance=instance, acting_user=acting_user)
+    return instance
+
+
+@transaction.atomic
+def contract_part_delete(*, acting_user, instance: ContractPart) -> None:
+    contract_part_check(acting_user=acting_user, instance=instance)
+    model_delete(instance=instance, acting_user=acting_user)
+
+
+def mission_label_check(*, acting_user, instance: MissionLabel) -> None:
+    """Only the Mission's coordinators and administrators award, change or withdraw its Labels
+    (a city's editors see their city's Label, and may not change it)."""
+    if acts_for_all(acting_user):
+        return
+    coordinated = Mission.objects.coordinated_by(acting_user)
+    missions = {instance.stored_value("mission_id"), instance.mission_id} - {None}
+    if not missions or coordinated.filter(pk__in=missions).count() != len(missions):
+        raise PermissionDenied(
+            _("Only the Mission's coordinators and administrators can change a Mission Label.")
+        )
+    if (
+        instance.municipality_id
+        and instance.municipality_id != instance.stored_value("municipality_id")
+        and not Municipality.objects.visible_to(acting_user)
+        .filter(pk=instance.municipality_id)
+        .exists()
+    ):
+        raise ValidationError({"municipality": _("Choose a published municipality.")})
+
+
+@transaction.atomic
+def mission_label_save(*, acting_user, instance: MissionLabel) -> MissionLabel:
+    mission_label_check(acting_user=acting_user, instance=instance)
+    model_save(instance=instance, acting_user=acting_user)
+    return instance
+
+
+@transaction.atomic
+def mission_label_delete(*, acting_user, instance: MissionLabel) -> None:
+    mission_label_check(acting_user=acting_user, instance=instance)
+    model_delete(instance=instance, acting_user=acting_user)
 
 
 # --------------------------------------------------------------------------------------------
@@ -504,4 +576,12 @@ register_writer(
 )
 register_writer(
     Membership, Writer(check=membership_check, save=membership_save, delete=membership_delete)
+)
+register_writer(
+    ContractPart,
+    Writer(check=contract_part_check, save=contract_part_save, delete=contract_part_delete),
+)
+register_writer(
+    MissionLabel,
+    Writer(check=mission_label_check, save=mission_label_save, delete=mission_label_delete),
 )

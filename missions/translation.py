@@ -4,8 +4,10 @@ from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as register_history
 
 from .models import (
+    ContractPart,
     Milestone,
     Mission,
+    MissionLabel,
     Municipality,
     Network,
     Organisation,
@@ -66,3 +68,5 @@ register_history(
     Milestone, app="missions", excluded_fields=["created_at", "updated_at", "title_key"]
 )
 register_history(Twinning, app="missions", excluded_fields=["created_at", "updated_at"])
+register_history(ContractPart, app="missions", excluded_fields=["created_at", "updated_at"])
+register_history(MissionLabel, app="missions", excluded_fields=["created_at", "updated_at"])

@@ -25,9 +25,12 @@ app_name = "missions"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("mission/", views.mission_overview, name="mission-overview"),
     path("cities/", views.city_list, name="city-list"),
     path("cities/<uslug:slug>/feed/", views.CityMilestonesFeed(), name="city-feed"),
+    path("cities/<uslug:slug>/embed/", views.city_embed, name="city-embed"),
     path("twinning/", views.twinning_list, name="twinning-list"),
+    path("twinning/<int:pk>/", views.twinning_detail, name="twinning-detail"),
     path("networks/", views.network_list, name="network-list"),
     path("networks/<slug:slug>/", views.network_detail, name="network-detail"),
 ]

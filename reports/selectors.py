@@ -70,6 +70,7 @@ def report_data(*, municipality: Municipality, moment) -> dict:
         "moment": moment,
         "milestones": milestones,
         "progress": progress,
+        "contract": city.contract,
         "status_chart": status_chart,
         "status_rows": [
             (label, progress.by_status[value]) for value, label in Milestone.Status.choices

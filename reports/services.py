@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import events
 from core.permissions import acts_for_all, is_system_actor
 from core.services import Writer, model_delete, model_save, register_writer
 from missions.models import Municipality
@@ -100,6 +101,7 @@ def _claim(report_id: int, *, redelivered: bool = False) -> ProgressReport | Non
                 "count": report.attempts
             }
             report.save(update_fields=["status", "error"])
+            events.send_report_finished(instance=report)
             return None
         report.status = ProgressReport.Status.RUNNING
         report.started_at = timezone.now()
@@ -136,16 +138,20 @@ def report_render(*, report_id: int, redelivered: bool = False) -> ProgressRepor
                 report.file.delete(save=False)  # another attempt finished first
                 return current
             report.save(update_fields=["file", "status", "finished_at", "render_seconds"])
+            events.send_report_finished(instance=report)
         return report
     except Exception as error:
         message = f"{type(error).__name__}: {error}"[:2000]
         # Only this attempt's own state: never overwrite a report another worker finished.
-        ProgressReport.objects.filter(
+        failed = ProgressReport.objects.filter(
             pk=report.pk, status=ProgressReport.Status.RUNNING, started_at=report.started_at
         ).update(status=ProgressReport.Status.FAILED, error=message, finished_at=timezone.now())
         logger.exception("Report %s failed", report.pk)
         if isinstance(error, (OSError, MemoryError)) or "database" in type(error).__module__:
             raise TransientRenderError(message) from error
+        if failed:  # for good: only transient errors are tried again
+            report.status, report.error = ProgressReport.Status.FAILED, message
+            events.send_report_finished(instance=report)
         raise
 
 
@@ -181,6 +187,24 @@ def reports_sweep(*, queued_for: float, running_for: float) -> int:
         started_at__lt=now - datetime.timedelta(seconds=running_for),
     )
     return sum(report_requeue(report=report) for report in stale)
+
+
+def reports_expire(*, acting_user, retention_days: int, now=None, limit: int = 500) -> int:
+    """Delete the reports requested more than ``retention_days`` ago, with their files (the
+    retention setting ``REPORTS_RETENTION_DAYS``), at most ``limit`` a call; a report being
+    rendered is left for the next call. Returns how many were deleted."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=retention_days)
+    expired = (
+        ProgressReport.objects.filter(requested_at__lt=cutoff)
+        .exclude(status=ProgressReport.Status.RUNNING)
+        .select_related("municipality")
+        .order_by("requested_at")[:limit]
+    )
+    deleted = 0
+    for report in expired:
+        report_delete(acting_user=acting_user, instance=report)
+        deleted += 1
+    return deleted
 
 
 @transaction.atomic

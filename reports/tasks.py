@@ -1,10 +1,14 @@
-"""Thin Celery tasks: each calls a service in reports/services.py."""
+"""Thin Celery tasks: each calls a service in reports/services.py. Their writes are recorded
+in the audit log as coming from beat (the scheduler and its workers)."""
 
 from __future__ import annotations
+
+import datetime
 
 from celery import shared_task
 from django.conf import settings
 
+from core import audit
 from core.permissions import system_actor
 
 from . import services
@@ -25,18 +29,33 @@ from . import services
 def render_report(self, report_id: int) -> str | None:
     # Set by the broker when the message comes back after its worker died mid-task.
     redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
-    report = services.report_render(report_id=report_id, redelivered=redelivered)
+    with audit.source(audit.BEAT):
+        report = services.report_render(report_id=report_id, redelivered=redelivered)
     return report.file.name if report else None
 
 
 @shared_task
 def sweep_reports() -> int:
-    return services.reports_sweep(
-        queued_for=settings.REPORTS_SWEEP_QUEUED_AFTER,
-        running_for=settings.REPORTS_HARD_TIME_LIMIT,
-    )
+    """Re-send stuck reports, and delete those past ``REPORTS_RETENTION_DAYS``."""
+    with audit.source(audit.BEAT):
+        services.reports_expire(
+            acting_user=system_actor(), retention_days=settings.REPORTS_RETENTION_DAYS
+        )
+        return services.reports_sweep(
+            queued_for=settings.REPORTS_SWEEP_QUEUED_AFTER,
+            running_for=settings.REPORTS_HARD_TIME_LIMIT,
+        )
 
 
 @shared_task
 def request_monthly_reports() -> int:
-    return len(services.monthly_reports_request(acting_user=system_actor()))
+    with audit.source(audit.BEAT):
+        return len(services.monthly_reports_request(acting_user=system_actor()))
+
+
+# core has no tasks of its own: the audit log's retention runs with the reports' sweepers.
+@shared_task
+def prune_audit_log() -> int:
+    return audit.audit_log_prune(
+        older_than=datetime.timedelta(days=settings.AUDIT_LOG_RETENTION_DAYS)
+    )

@@ -4,6 +4,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from climateportal.demo import load_demo
+from tests.browser import axe_path, browser, new_page, page  # noqa: F401 - shared by every browser test
 
 
 @pytest.fixture(autouse=True)

@@ -36,6 +36,7 @@ from modeltranslation.translator import translator
 
 from consultations.models import Answer, Consultation, Option, Question, Response
 from consultations.services import participant_key_for_token
+from core import audit
 from core.models import language_codes
 from core.permissions import system_actor
 from core.services import writer_for
@@ -419,7 +420,8 @@ def load_demo() -> DemoReport:
     """Create or update the demo data; returns what was created and the new accounts'
     passwords (shown once: existing accounts keep theirs)."""
     report = DemoReport()
-    Loader(read_data(), report).run()
+    with audit.source(audit.COMMAND_LINE):  # the demo loader acts as the system actor
+        Loader(read_data(), report).run()
     return report
 
 

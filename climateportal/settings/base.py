@@ -296,3 +296,222 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
 }
+
+# --------------------------------------------------------------------------------------------
+# API and open data (api/): Django REST framework + drf-spectacular, CORS for reads.
+# --------------------------------------------------------------------------------------------
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "corsheaders"]
+# corsheaders must come before any middleware that may answer by itself (WhiteNoise, Common).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware"),
+    "corsheaders.middleware.CorsMiddleware",
+)
+# Absolute links (feeds, calendars, the API, the DCAT catalogue) start with this.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.APITokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ReadOrTokenWrite"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.ClientRateThrottle"],
+    # Requests per client (an IP address without a token, else the token); empty: no limit.
+    "DEFAULT_THROTTLE_RATES": {
+        "anonymous": os.environ.get("DJANGO_API_RATE_ANONYMOUS", "120/minute") or None,
+        "token": os.environ.get("DJANGO_API_RATE_TOKEN", "600/minute") or None,
+    },
+    # The client's address, as the consultations' rate limit takes it (never a forged header).
+    "NUM_PROXIES": PORTAL_TRUSTED_PROXY_COUNT,
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PortalPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "api.views.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Climate Mission Portal API",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVERS": [{"url": PORTAL_BASE_URL.rstrip("/")}],
+    "PREPROCESSING_HOOKS": ["api.schema.only_the_api"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_common_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "MilestoneStatusEnum": "missions.models.MilestoneStatus",
+        "MilestoneKindEnum": "missions.models.MilestoneKind",
+        "DatePrecisionEnum": "missions.models.DatePrecision",
+        "LanguageEnum": "api.language.LANGUAGE_CHOICES",
+    },
+}
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]  # reads only: writes come from servers
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "if-modified-since", "if-none-match"]
+CORS_EXPOSE_HEADERS = ["Content-Language", "ETag", "Last-Modified", "Retry-After"]
+CORS_PREFLIGHT_MAX_AGE = 86400
+# The publisher named in the open-data catalogue (DCAT-AP).
+OPEN_DATA_PUBLISHER = os.environ.get("DJANGO_OPEN_DATA_PUBLISHER", "Climate Mission Portal")
+# --- end of API and open data ---------------------------------------------------------------
+
+# --- Email updates and staff reminders (notifications) --------------------------------------
+# Any django-anymail backend: DJANGO_EMAIL_BACKEND=anymail.backends.<esp>.EmailBackend, and its
+# settings as ANYMAIL_<SETTING> environment variables (e.g. ANYMAIL_MAILGUN_API_KEY).
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_")
+}
+# Seconds before a mail server that stopped answering is given up on (None would wait forever).
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30"))
+NOTIFICATIONS_SUBJECT_PREFIX = os.environ.get(
+    "NOTIFICATIONS_SUBJECT_PREFIX", "[Climate Mission Portal] "
+)
+# A mailbox whose messages you process as unsubscribe requests, offered beside the one-click
+# link in List-Unsubscribe; empty: the link only.
+NOTIFICATIONS_UNSUBSCRIBE_MAILTO = os.environ.get("NOTIFICATIONS_UNSUBSCRIBE_MAILTO", "")
+# Sign-ups per IP address (kept as a salted hash) per window (s), and sign-up emails to one
+# address per window (s): the form cannot be used to flood someone's mailbox.
+NOTIFICATIONS_SIGNUP_RATE = (
+    int(os.environ.get("NOTIFICATIONS_SIGNUP_LIMIT", "10")),
+    int(os.environ.get("NOTIFICATIONS_SIGNUP_WINDOW", "3600")),
+)
+NOTIFICATIONS_ADDRESS_RATE = (3, 3600)
+# Days a confirmation link works; an address never confirmed is deleted after them.
+NOTIFICATIONS_CONFIRM_DAYS = int(os.environ.get("NOTIFICATIONS_CONFIRM_DAYS", "3"))
+# Weekly digests and staff reminders start on this weekday (0 = Monday) at this hour, local
+# time: "0,7" is Monday 07:00.
+NOTIFICATIONS_WEEKLY_AT = tuple(
+    int(part) for part in os.environ.get("NOTIFICATIONS_WEEKLY_AT", "0,7").split(",")
+)
+NOTIFICATIONS_BATCH_SIZE = int(os.environ.get("NOTIFICATIONS_BATCH_SIZE", "500"))
+NOTIFICATIONS_MAX_ITEMS = 50  # items in one email; the rest are counted, with a link
+NOTIFICATIONS_LOOKBACK_DAYS = 7  # consultations closed longer ago are not announced
+# The weekly jobs are checked every hour: each sends once per period (from Monday 07:00), so a
+# run missed while the worker was down catches up within the hour instead of a week later.
+CELERY_BEAT_SCHEDULE |= {
+    "notifications-updates": {"task": "notifications.tasks.send_updates", "schedule": 300.0},
+    "notifications-weekly-digests": {
+        "task": "notifications.tasks.send_weekly_digests",
+        "schedule": crontab(minute=5),
+    },
+    "notifications-staff-reminders": {
+        "task": "notifications.tasks.send_staff_reminders",
+        "schedule": crontab(minute=20),
+    },
+}
+# --- end of email updates and staff reminders -----------------------------------------------
+
+# --- Accounts people can trust: MFA, sessions, passwords, audit log, headers ----------------
+# Two-factor authentication (django-allauth's MFA): an authenticator app (TOTP), recovery
+# codes and passkeys (WebAuthn); staff and officials must set one up before the admin and the
+# reports open (accounts.middleware.RequireMFAMiddleware). "Sign out everywhere" is
+# allauth.usersessions (/accounts/sessions/).
+INSTALLED_APPS.insert(INSTALLED_APPS.index("allauth.account") + 1, "allauth.mfa")
+INSTALLED_APPS.insert(INSTALLED_APPS.index("allauth.mfa") + 1, "allauth.usersessions")
+# Answered before anything else: CSP reports come without cookies or CSRF tokens.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "core.middleware.CSPReportMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("core.middleware.CSPReportMiddleware") + 1,
+    "core.middleware.PermissionsPolicyMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "accounts.middleware.StaffSessionIdleMiddleware",
+)
+MIDDLEWARE.append("accounts.middleware.RequireMFAMiddleware")
+
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Climate Mission Portal"
+# Off only in the test settings, for the tests that sign staff in without an authenticator
+# (deliberately no environment variable: a deployment cannot switch it off by mistake).
+PORTAL_MFA_REQUIRED = True
+PORTAL_MFA_PROTECTED_NAMESPACES = ["admin", "reports"]
+
+
+def _webauthn_rp_id() -> str:
+    """Passkeys belong to this domain (the relying party): DJANGO_WEBAUTHN_RP_ID, else the host
+    of PORTAL_BASE_URL; never an IP address (browsers refuse one; the request's host is used)."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    host = os.environ.get("DJANGO_WEBAUTHN_RP_ID") or urlsplit(PORTAL_BASE_URL).hostname or ""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    return ""
+
+
+PORTAL_WEBAUTHN_RP_ID = _webauthn_rp_id()
+
+# Sessions: every session lasts at most SESSION_COOKIE_AGE; a staff session also ends after
+# this many seconds without a request.
+SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_COOKIE_AGE", str(14 * 24 * 3600)))
+PORTAL_STAFF_SESSION_IDLE_SECONDS = int(
+    os.environ.get("DJANGO_STAFF_SESSION_IDLE_SECONDS", str(30 * 60))
+)
+
+# Passwords: at least 12 characters, not a common one (Django's list of 20,000), not one
+# character or a short piece repeated, not all digits, not close to the account's details.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.RepeatedCharactersValidator"},
+]
+
+# The audit log keeps entries this many days; reports are deleted (with their files) after
+# REPORTS_RETENTION_DAYS. Both by the beat tasks below.
+AUDIT_LOG_RETENTION_DAYS = int(os.environ.get("DJANGO_AUDIT_LOG_RETENTION_DAYS", "730"))
+REPORTS_RETENTION_DAYS = int(os.environ.get("REPORTS_RETENTION_DAYS", "365"))
+CELERY_BEAT_SCHEDULE |= {
+    "prune-audit-log": {
+        "task": "reports.tasks.prune_audit_log",
+        "schedule": crontab(minute=30, hour=3),
+    },
+}
+
+# Browser features the site may use (none but passkeys and full screen), and where browsers
+# report what the Content Security Policy blocked (logged as warnings).
+PORTAL_PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "fullscreen": ["self"],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+    "screen-wake-lock": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
+PORTAL_CSP_REPORT_PATH = "/csp-report/"
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [PORTAL_CSP_REPORT_PATH]
+# --- end of accounts people can trust -------------------------------------------------------
+
+# --- The portal's pages (pages/): about the Mission, accessibility, privacy, contact --------
+INSTALLED_APPS += ["pages"]
+# Where visitors write about the portal, its accessibility and their personal data; the pages
+# show it wherever their text says [[contact-email]].
+PORTAL_CONTACT_EMAIL = os.environ.get("PORTAL_CONTACT_EMAIL", "portal@localhost")
+# --- end of the portal's pages --------------------------------------------------------------

@@ -16,3 +16,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# --- Accounts (MFA) ---------------------------------------------------------------------------
+# The suite's admin and reports tests sign staff in without an authenticator; the MFA tests
+# (tests/accounts/, tests/e2e/test_security*.py) turn the requirement on where they test it.
+PORTAL_MFA_REQUIRED = False

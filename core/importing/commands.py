@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core import audit
 from core.permissions import system_actor
 
 from .files import ImportFileError, dataset_from_path
@@ -39,3 +42,14 @@ def read_dataset(file: Path):
         return dataset_from_path(file)
     except ImportFileError as error:
         raise CommandError(f"{file}: {error}") from error
+
+
+def run_from_command_line(run: Callable[[], object]):
+    """Run an import (``run()`` returns its summary) as the command line's: its writes are
+    recorded as coming from the command line, and their audit entries inserted together, in
+    the import's transaction, once it is known to be kept (``summary.written``)."""
+    with audit.source(audit.COMMAND_LINE), transaction.atomic(), audit.batch() as entries:
+        summary = run()
+        if getattr(summary, "written", False):
+            audit.flush(entries)
+    return summary

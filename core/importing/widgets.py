@@ -24,7 +24,9 @@ def country_code(value) -> str:
     text = text_of(value)
     if not text:
         raise ValueError(_("A country is required."))
-    code = countries.alpha2(text) or countries.by_name(text, insensitive=True)
+    # "the Netherlands" as well as "Netherlands".
+    name = text[4:] if text.lower().startswith("the ") else text
+    code = countries.alpha2(text) or countries.by_name(name, insensitive=True)
     if not code:
         raise ValueError(
             _("Unknown country “%(value)s”: use an ISO 3166 code (GR, PL) or an English name.")

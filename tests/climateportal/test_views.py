@@ -1,15 +1,20 @@
 """The city page, which the project composes from the missions and consultations apps."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from missions.models import Milestone
 from tests.missions.factories import (
+    ContractPartFactory,
     EditorFactory,
     MembershipFactory,
     MilestoneFactory,
+    MissionLabelFactory,
     MunicipalityFactory,
     OrganisationFactory,
     make_twinning,
@@ -17,6 +22,8 @@ from tests.missions.factories import (
 
 # The data, import and page tests run on SQLite too (make test), so the two agree.
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
+
+CONTRACT_ORDER = ("Commitments", "Action Plan", "Investment Plan")
 
 
 def test_palaio_faliro_timeline_in_greek(client, demo):
@@ -118,3 +125,71 @@ def test_the_city_page_shows_its_consultations(client):
     html = client.get(consultation.municipality.get_absolute_url()).content.decode()
     assert "Climate survey" in html and "Draft survey" not in html
     assert f'href="{consultation.get_absolute_url()}"' in html
+
+
+def contract_for(city):
+    ContractPartFactory(
+        municipality=city,
+        part="action_plan",
+        status="submitted",
+        date=datetime.date(2024, 3, 1),
+        date_precision="month",
+        documents="https://city.example/action-plan.pdf\nhttps://city.example/annex.pdf",
+    )
+    ContractPartFactory(municipality=city, part="commitments", status="approved")
+    ContractPartFactory(municipality=city, part="investment_plan", status="under_review")
+    MissionLabelFactory(municipality=city, awarded_on=datetime.date(2024, 3, 1), round=2)
+
+
+class TestTheClimateCityContract:
+    def test_the_city_page_shows_the_parts_in_the_contracts_order(self, client):
+        city = MunicipalityFactory()
+        contract_for(city)
+        html = client.get(city.get_absolute_url()).content.decode()
+        positions = [html.index(f"<strong>{part}</strong>") for part in CONTRACT_ORDER]
+        assert positions == sorted(positions)
+
+    def test_statuses_show_in_words(self, client):
+        city = MunicipalityFactory()
+        contract_for(city)
+        html = client.get(city.get_absolute_url()).content.decode()
+        for status in ("Approved", "Submitted", "Under review"):
+            assert f">{status}</span>" in html
+
+    def test_dates_and_documents_show(self, client):
+        city = MunicipalityFactory()
+        contract_for(city)
+        html = client.get(city.get_absolute_url()).content.decode()
+        assert "March 2024" in html
+        assert '<a href="https://city.example/annex.pdf">Action Plan: document 2</a>' in html
+
+    def test_the_label_shows_its_month_and_round(self, client):
+        city = MunicipalityFactory()
+        contract_for(city)
+        html = client.get(city.get_absolute_url()).content.decode()
+        assert "EU Mission Label</strong>: awarded in March 2024 (round 2)" in html
+
+    def test_the_label_month_follows_the_language(self, client):
+        city = MunicipalityFactory()
+        MissionLabelFactory(municipality=city, awarded_on=datetime.date(2023, 10, 1))
+        with translation.override("pl"):
+            url = city.get_absolute_url()
+        html = client.get(url).content.decode()
+        assert "październik 2023" in html
+
+    def test_a_city_without_a_contract_has_no_panel(self, client):
+        city = MunicipalityFactory()
+        html = client.get(city.get_absolute_url()).content.decode()
+        assert 'id="contract-heading"' not in html
+
+    def test_the_query_count_does_not_depend_on_the_contract(self, client):
+        def count_queries(with_contract):
+            city = MunicipalityFactory()
+            if with_contract:
+                contract_for(city)
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(city.get_absolute_url())
+            assert response.status_code == 200
+            return len(queries)
+
+        assert count_queries(False) == count_queries(True)

@@ -3,7 +3,8 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import path
 
-from climateportal.urls import handler500, urlpatterns as portal
+from climateportal.urls import handler500
+from climateportal.urls import urlpatterns as portal
 
 
 def fails(request):

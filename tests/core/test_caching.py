@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.permissions import system_actor
-from missions.models import Milestone
+from missions.models import Milestone, Municipality
+from tests.missions.factories import MilestoneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +72,27 @@ def test_query_strings_do_not_fill_the_page_cache(client, demo):
     for n in range(5):
         assert client.get(f"/en/?x={n}").status_code == 200
     assert len(cache._cache.get_client().keys("*")) == keys_before
+
+
+def test_an_edit_to_one_city_leaves_another_citys_page_cached(client, demo):
+    """Issue: any save anywhere made every cached page stale at once; with 112 cities at work
+    that emptied the cache all day."""
+    from missions.services import milestone_update_status
+
+    warsaw, kozani = "/en/cities/warsaw/", "/en/cities/kozani/"
+    client.get(warsaw)
+    client.get(kozani)
+    kozani_milestone = MilestoneFactory(municipality=Municipality.objects.get(slug="kozani"))
+    client.get(kozani)
+    milestone_update_status(
+        milestone=kozani_milestone, status="completed", acting_user=system_actor()
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(warsaw).status_code == 200
+    assert len(queries) == 0  # Warsaw's page still comes from the cache
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(kozani).status_code == 200
+    assert len(queries) > 0  # Kozani's was made stale
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/en/cities/")
+    assert len(queries) > 0  # and so were the lists it appears on

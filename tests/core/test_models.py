@@ -9,7 +9,7 @@ from django_countries.fields import CountryField
 
 from core.models import language_codes
 
-PORTAL_APPS = ["accounts", "missions", "consultations", "reports"]
+PORTAL_APPS = ["accounts", "missions", "consultations", "reports", "pages"]
 
 
 def valid_constraints():

@@ -15,7 +15,7 @@ from tests.missions.factories import MilestoneFactory, MunicipalityFactory
 # The data, import and page tests run on SQLite too (make test), so the two agree.
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
-WRITTEN_BY_SERVICES = ["missions", "consultations", "reports"]
+WRITTEN_BY_SERVICES = ["missions", "consultations", "reports", "pages"]
 
 
 @pytest.mark.parametrize(

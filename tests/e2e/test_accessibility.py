@@ -7,6 +7,8 @@ That is for the test harness only: ``test_city_page_breaks_no_csp_rule`` loads t
 policy enforced and fails if anything (inline script or style) is blocked.
 """
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -15,15 +17,27 @@ pytestmark = pytest.mark.e2e
 LANGUAGES = ["en", "el", "pl"]
 PAGES = [
     "",
+    "mission/",
     "cities/",
     "cities/palaio-faliro/",
+    "cities/palaio-faliro/embed/",
     "twinning/",
     "networks/",
     "networks/ilektron/",
     "consultations/",
     "consultations/palaio-faliro-climate-neutrality/",
     "consultations/palaio-faliro-climate-neutrality/results/",
+    "follow/",
+    "follow/sent/",
+    "about/mission/",
+    "about/accessibility/",
+    "about/privacy/",
+    "about/contact/",
+    "open-data/",
 ]
+# A phone held upright (the narrowest that WCAG's reflow asks for), a common phone, a laptop.
+WIDTHS = [320, 390, 1280]
+NO_SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth <= window.innerWidth"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 AXE_RUN = """(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}}).then(
@@ -72,10 +86,24 @@ def assert_accessible(page, axe_path, url):
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p.strip("/") or "home")
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_public_page_is_accessible(site, axe_page, axe_path, language, path):
+def test_public_page_is_accessible_at_every_width(site, axe_page, axe_path, language, path):
+    """Every public page in every language at 320, 390 and 1280 px: no axe-core violation of
+    WCAG 2.1 AA and nothing wider than the screen (no sideways scrolling)."""
     url = f"{site}/{language}/{path}"
-    assert_accessible(axe_page, axe_path, url)
-    expect(axe_page.locator("html")).to_have_attribute("lang", language)
+    for width in WIDTHS:
+        axe_page.set_viewport_size({"width": width, "height": 800})
+        assert_accessible(axe_page, axe_path, url)
+        expect(axe_page.locator("html")).to_have_attribute("lang", language)
+        assert axe_page.evaluate(NO_SIDEWAYS_SCROLL), f"{url} scrolls sideways at {width} px"
+
+
+def test_twins_side_by_side_is_accessible(site, axe_page, axe_path):
+    axe_page.goto(f"{site}/el/twinning/")
+    axe_page.get_by_role("link", name=re.compile("Δίπλα-δίπλα|Side by side")).first.click()
+    for width in WIDTHS:
+        axe_page.set_viewport_size({"width": width, "height": 800})
+        assert_accessible(axe_page, axe_path, axe_page.url)
+        assert axe_page.evaluate(NO_SIDEWAYS_SCROLL), f"twins page scrolls at {width} px"
 
 
 def test_directory_with_no_results_is_accessible(site, axe_page, axe_path):

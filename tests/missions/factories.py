@@ -3,9 +3,11 @@ import datetime
 import factory
 
 from missions.models import (
+    ContractPart,
     Membership,
     Milestone,
     Mission,
+    MissionLabel,
     Municipality,
     MunicipalityRole,
     Network,
@@ -121,3 +123,35 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     network = factory.SubFactory(NetworkFactory)
     organisation = factory.SubFactory(OrganisationFactory)
+
+
+# Climate City Contracts and Mission Labels (load_mission_data, the city page, the report)
+
+
+class EUMissionFactory(MissionFactory):
+    class Meta:
+        model = Mission
+        django_get_or_create = ("slug",)
+
+    name_en = "EU Mission: Climate-Neutral and Smart Cities"
+    short_name_en = "EU Cities Mission"
+    slug = "eu-cities-mission"
+
+
+class ContractPartFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContractPart
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    part = ContractPart.Part.ACTION_PLAN
+    status = ContractPart.Status.DRAFTING
+
+
+class MissionLabelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MissionLabel
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    mission = factory.SubFactory(EUMissionFactory)
+    awarded_on = datetime.date(2023, 10, 1)
+    round = 1

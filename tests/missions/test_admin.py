@@ -6,12 +6,22 @@ import io
 
 import pytest
 
-from missions.models import Milestone, Municipality, Twinning, TwinningParticipant
+from missions.models import (
+    ContractPart,
+    Milestone,
+    MissionLabel,
+    Municipality,
+    Twinning,
+    TwinningParticipant,
+)
 from tests.accounts.factories import UserFactory
 from tests.core.test_importing import lying_dimension, xlsx_bytes
 from tests.missions.factories import (
+    ContractPartFactory,
     EditorFactory,
+    EUMissionFactory,
     MilestoneFactory,
+    MissionLabelFactory,
     MunicipalityFactory,
     make_twinning,
 )
@@ -313,6 +323,19 @@ class TestTwinningAdmin:
         assert not TwinningParticipant.objects.filter(municipality=hidden).exists()
 
 
+# The Climate City Contract's inlines on a municipality's page, left empty.
+CONTRACT_INLINES = {
+    "contract_parts-TOTAL_FORMS": 0,
+    "contract_parts-INITIAL_FORMS": 0,
+    "contract_parts-MIN_NUM_FORMS": 0,
+    "contract_parts-MAX_NUM_FORMS": 3,
+    "mission_label-TOTAL_FORMS": 0,
+    "mission_label-INITIAL_FORMS": 0,
+    "mission_label-MIN_NUM_FORMS": 0,
+    "mission_label-MAX_NUM_FORMS": 1,
+}
+
+
 def test_inline_milestones_with_the_same_title_are_refused(client, cities, kozani_editor):
     _, kozani = cities
     client.force_login(kozani_editor)
@@ -344,6 +367,7 @@ def test_inline_milestones_with_the_same_title_are_refused(client, cities, kozan
         "participations-INITIAL_FORMS": 0,
         "participations-MIN_NUM_FORMS": 0,
         "participations-MAX_NUM_FORMS": 1000,
+        **CONTRACT_INLINES,
     }
     for n in range(2):
         data.update(
@@ -511,3 +535,151 @@ def test_the_import_preview_summarises_instead_of_growing_with_the_file(
             assert "<td>1001</td><td>date</td><td>“2024-13” is not a date" in html
             assert "Traceback" not in html
     assert not Milestone.objects.exists()
+
+
+class TestClimateCityContractAdmin:
+    """A city's editors keep its Climate City Contract; its Mission Label is the Mission's
+    coordinators' and administrators' to change, and the editors see it read-only."""
+
+    @pytest.fixture
+    def mission(self, db):
+        return EUMissionFactory()
+
+    @pytest.fixture
+    def mission_coordinator(self, mission):
+        user = EditorFactory()
+        mission.coordinators.add(user)
+        return user
+
+    def municipality_form(self, city, **extra):
+        data = {
+            "name_en": city.name_en,
+            "name_el": "",
+            "name_pl": "",
+            "native_name": "",
+            "country": str(city.country),
+            "region": "",
+            "language": "",
+            "website": "",
+            "email": "",
+            "phone": "",
+            "address_en": "",
+            "address_el": "",
+            "address_pl": "",
+            "population": "",
+            "target_year": "",
+            "latitude": "",
+            "longitude": "",
+            "summary_en": "",
+            "summary_el": "",
+            "summary_pl": "",
+            "milestones-TOTAL_FORMS": 0,
+            "milestones-INITIAL_FORMS": 0,
+            "milestones-MIN_NUM_FORMS": 0,
+            "milestones-MAX_NUM_FORMS": 1000,
+            "participations-TOTAL_FORMS": 0,
+            "participations-INITIAL_FORMS": 0,
+            "participations-MIN_NUM_FORMS": 0,
+            "participations-MAX_NUM_FORMS": 1000,
+            **CONTRACT_INLINES,
+        }
+        data.update(extra)
+        return data
+
+    def test_an_editor_adds_a_contract_part_on_the_citys_page(self, client, cities, kozani_editor):
+        kozani = cities[1]
+        client.force_login(kozani_editor)
+        data = self.municipality_form(
+            kozani,
+            **{
+                "contract_parts-TOTAL_FORMS": 1,
+                "contract_parts-0-part": "action_plan",
+                "contract_parts-0-status": "submitted",
+                "contract_parts-0-date": "2024-03-17",
+                "contract_parts-0-date_precision": "month",
+                "contract_parts-0-documents": "https://kozani.example/action-plan.pdf",
+                "contract_parts-0-source": "",
+            },
+        )
+        response = client.post(f"/admin/missions/municipality/{kozani.pk}/change/", data)
+        assert response.status_code == 302, response.content.decode()[-3000:]
+        part = ContractPart.objects.get(municipality=kozani)
+        assert (part.status, part.date.isoformat()) == ("submitted", "2024-03-01")
+        assert part.history.get().history_user == kozani_editor
+
+    def test_a_bad_document_link_comes_back_on_the_form(self, client, cities, kozani_editor):
+        kozani = cities[1]
+        client.force_login(kozani_editor)
+        data = self.municipality_form(
+            kozani,
+            **{
+                "contract_parts-TOTAL_FORMS": 1,
+                "contract_parts-0-part": "action_plan",
+                "contract_parts-0-status": "submitted",
+                "contract_parts-0-date_precision": "day",
+                "contract_parts-0-documents": "action-plan.pdf",
+            },
+        )
+        response = client.post(f"/admin/missions/municipality/{kozani.pk}/change/", data)
+        assert "Line 1 is not a web address" in response.content.decode()
+        assert not ContractPart.objects.exists()
+
+    def test_an_editor_lists_their_citys_parts_only(self, client, cities, kozani_editor):
+        ContractPartFactory(municipality=cities[0], part="commitments")
+        ContractPartFactory(municipality=cities[1], part="investment_plan")
+        client.force_login(kozani_editor)
+        html = client.get("/admin/missions/contractpart/").content.decode()
+        assert "Kozani" in html and "Palaio Faliro" not in html
+
+    def test_an_editor_sees_the_label_on_the_citys_page(self, client, cities, kozani_editor):
+        MissionLabelFactory(municipality=cities[1], round=3)
+        client.force_login(kozani_editor)
+        html = client.get(f"/admin/missions/municipality/{cities[1].pk}/change/").content.decode()
+        assert "Mission Label" in html
+        assert 'name="mission_label-0-round"' not in html  # read-only
+
+    def test_an_editor_cannot_change_the_label(self, client, cities, kozani_editor, mission):
+        label = MissionLabelFactory(municipality=cities[1], mission=mission, round=3)
+        client.force_login(kozani_editor)
+        response = client.post(
+            f"/admin/missions/missionlabel/{label.pk}/change/",
+            {
+                "municipality": cities[1].pk,
+                "mission": mission.pk,
+                "awarded_on": "2023-10-01",
+                "round": 1,
+            },
+        )
+        assert response.status_code == 403
+        label.refresh_from_db()
+        assert label.round == 3
+
+    def test_an_editor_cannot_add_a_label(self, client, cities, kozani_editor):
+        client.force_login(kozani_editor)
+        assert client.get("/admin/missions/missionlabel/add/").status_code == 403
+
+    def test_the_missions_coordinator_awards_a_label(
+        self, client, cities, mission, mission_coordinator
+    ):
+        client.force_login(mission_coordinator)
+        response = client.post(
+            "/admin/missions/missionlabel/add/",
+            {
+                "municipality": cities[0].pk,
+                "mission": mission.pk,
+                "awarded_on": "2024-03-17",
+                "round": 2,
+                "source": "https://www.pubaffairsbruxelles.eu/",
+                "inferred": "",
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[-3000:]
+        label = MissionLabel.objects.get()
+        assert (label.awarded_on.isoformat(), label.round) == ("2024-03-01", 2)
+        assert label.history.get().history_user == mission_coordinator
+
+    def test_a_superuser_names_the_missions_coordinators(self, client, mission):
+        superuser = UserFactory(is_superuser=True, is_staff=True)
+        client.force_login(superuser)
+        html = client.get(f"/admin/missions/mission/{mission.pk}/change/").content.decode()
+        assert 'name="coordinators"' in html

@@ -13,12 +13,28 @@ from core.importing.files import dataset_from_bytes
 from core.importing.summary import run_resource_import
 from core.permissions import system_actor
 from missions.importing import run_import
-from missions.models import Milestone, Municipality, Organisation, Twinning, TwinningParticipant
-from missions.resources import MilestoneResource, MunicipalityResource, OrganisationResource
+from missions.models import (
+    ContractPart,
+    Milestone,
+    MissionLabel,
+    Municipality,
+    Organisation,
+    Twinning,
+    TwinningParticipant,
+)
+from missions.resources import (
+    ContractPartResource,
+    MilestoneResource,
+    MissionLabelResource,
+    MunicipalityResource,
+    OrganisationResource,
+)
 from tests.core.test_importing import lying_dimension, xlsx_bytes
 from tests.missions.factories import (
     EditorFactory,
+    EUMissionFactory,
     MilestoneFactory,
+    MissionLabelFactory,
     MunicipalityFactory,
     NetworkFactory,
     OrganisationFactory,
@@ -651,3 +667,183 @@ class TestFiles:
         assert not ok
         assert f"{path}: The file is larger than 100" in err
         assert Municipality.objects.count() == 0
+
+
+# Climate City Contracts and Mission Labels -------------------------------------------------
+
+CONTRACT_PARTS_CSV = (
+    "municipality,part,status,date,documents\n"
+    "kozani,action_plan,submitted,2024-03,https://kozani.example/ap.pdf | https://kozani.example/annex.pdf\n"
+    "kozani,Commitments,approved,2023,\n"
+)
+
+
+class TestContractPartImport:
+    def test_a_good_file_creates_the_parts(self, tmp_path, cities):
+        ok, out, err = run_command("contract_parts", write(tmp_path, "c.csv", CONTRACT_PARTS_CSV))
+        assert ok, err
+        assert "2 new, 0 updated, 0 unchanged, 0 with errors" in out
+
+    def test_dates_keep_their_precision_and_documents_their_lines(self, tmp_path, cities):
+        run_command("contract_parts", write(tmp_path, "c.csv", CONTRACT_PARTS_CSV))
+        plan = ContractPart.objects.get(part="action_plan")
+        assert (plan.date.isoformat(), plan.date_precision, plan.document_list) == (
+            "2024-03-01",
+            "month",
+            ["https://kozani.example/ap.pdf", "https://kozani.example/annex.pdf"],
+        )
+
+    def test_a_reimport_changes_nothing(self, tmp_path, cities):
+        path = write(tmp_path, "c.csv", CONTRACT_PARTS_CSV)
+        run_command("contract_parts", path)
+        before = list(ContractPart.objects.order_by("pk").values())
+        ok, out, err = run_command("contract_parts", path)
+        assert "0 new, 0 updated, 2 unchanged" in out, err
+        assert list(ContractPart.objects.order_by("pk").values()) == before
+
+    def test_a_changed_status_updates_one_part_with_history(self, tmp_path, cities):
+        run_command("contract_parts", write(tmp_path, "c.csv", CONTRACT_PARTS_CSV))
+        changed = CONTRACT_PARTS_CSV.replace("submitted", "under review")
+        ok, out, err = run_command("contract_parts", write(tmp_path, "d.csv", changed))
+        assert "0 new, 1 updated, 1 unchanged" in out, err
+        plan = ContractPart.objects.get(part="action_plan")
+        assert [h.status for h in plan.history.order_by("history_date")] == [
+            "submitted",
+            "under_review",
+        ]
+
+    @pytest.mark.parametrize(
+        "bad_cell,replacement,message",
+        [
+            ("action_plan", "plan", "row 1, column “part”: Unknown value “plan”"),
+            ("submitted", "sent", "row 1, column “status”: Unknown value “sent”"),
+            ("2024-03", "March 2024", "row 1, column “date”: “March 2024” is not a date"),
+            (
+                "https://kozani.example/annex.pdf",
+                "annex.pdf",
+                "row 1, column “documents”: Line 2 is not a web address (https://…): “annex.pdf”.",
+            ),
+            (
+                "kozani,Commitments",
+                "atlantis,Commitments",
+                "row 2, column “municipality”: No municipality “atlantis” is known.",
+            ),
+            ("Commitments", "Action Plan", "row 2, column “part”: Row 1 of this file already"),
+        ],
+    )
+    def test_bad_cells_name_row_and_column_and_write_nothing(
+        self, tmp_path, cities, bad_cell, replacement, message
+    ):
+        content = CONTRACT_PARTS_CSV.replace(bad_cell, replacement, 1)
+        ok, out, err = run_command("contract_parts", write(tmp_path, "bad.csv", content))
+        assert not ok
+        assert message in err
+        assert not ContractPart.objects.exists()
+
+    def test_an_editor_imports_their_own_city_only(self, tmp_path, cities, kozani_editor):
+        content = CONTRACT_PARTS_CSV + "palaio-faliro,commitments,drafting,,\n"
+        ok, out, err = run_command(
+            "contract_parts", write(tmp_path, "c.csv", content), "--as-user", kozani_editor.email
+        )
+        assert "row 3, column “municipality”: You hold no editor role for “Palaio Faliro”." in err
+        assert not ContractPart.objects.exists()
+
+    def test_an_editors_own_rows_import(self, tmp_path, cities, kozani_editor):
+        ok, out, err = run_command(
+            "contract_parts",
+            write(tmp_path, "c.csv", CONTRACT_PARTS_CSV),
+            "--as-user",
+            kozani_editor.email,
+        )
+        assert ok, err
+
+    def test_the_export_round_trips_through_the_import(self, tmp_path, cities):
+        run_command("contract_parts", write(tmp_path, "c.csv", CONTRACT_PARTS_CSV))
+        exported = ContractPartResource(acting_user=system_actor()).export().csv
+        ok, out, err = run_command("contract_parts", write(tmp_path, "e.csv", exported))
+        assert "0 new, 0 updated, 2 unchanged" in out, err
+
+
+LABELS_CSV = (
+    "municipality,awarded_on,round,source\n"
+    "kozani,2024-03,2,https://www.pubaffairsbruxelles.eu/eu-institution-news/23-cities/\n"
+    "palaio-faliro,2025-05-07,4,\n"
+)
+
+
+class TestMissionLabelImport:
+    @pytest.fixture
+    def mission(self, db):
+        return EUMissionFactory()
+
+    @pytest.fixture
+    def mission_coordinator(self, mission):
+        user = EditorFactory()
+        mission.coordinators.add(user)
+        return user
+
+    def test_the_missions_coordinator_imports_labels(
+        self, tmp_path, cities, mission, mission_coordinator
+    ):
+        path = write(tmp_path, "l.csv", LABELS_CSV)
+        ok, out, err = run_command("labels", path, "--as-user", mission_coordinator.email)
+        assert ok, err
+        assert "2 new" in out
+
+    def test_a_label_is_the_eu_missions_and_its_month(self, tmp_path, cities, mission):
+        run_command("labels", write(tmp_path, "l.csv", LABELS_CSV))
+        label = MissionLabel.objects.get(municipality__slug="palaio-faliro")
+        assert (label.mission, label.awarded_on.isoformat(), label.round) == (
+            mission,
+            "2025-05-01",
+            4,
+        )
+
+    def test_a_reimport_changes_nothing(self, tmp_path, cities, mission):
+        path = write(tmp_path, "l.csv", LABELS_CSV)
+        run_command("labels", path)
+        ok, out, err = run_command("labels", path)
+        assert "0 new, 0 updated, 2 unchanged" in out, err
+
+    def test_a_citys_editor_gets_an_error_on_every_row(
+        self, tmp_path, cities, kozani_editor, mission
+    ):
+        ok, out, err = run_command(
+            "labels", write(tmp_path, "l.csv", LABELS_CSV), "--as-user", kozani_editor.email
+        )
+        assert not ok
+        assert (
+            "row 1: Only the Mission's coordinators and administrators can change a Mission "
+            "Label." in err
+        )
+        assert not MissionLabel.objects.exists()
+
+    @pytest.mark.parametrize(
+        "bad_cell,replacement,message",
+        [
+            ("2024-03", "March 2024", "row 1, column “awarded_on”: “March 2024” is not a month"),
+            ("2024-03", "2024", "row 1, column “awarded_on”: “2024” is not a month"),
+            (",4,", ",0,", "row 2, column “round”: Ensure this value is greater than or equal"),
+            (",4,", ",fourth,", "row 2, column “round”: “fourth” is not a whole number."),
+            ("https://www", "www", "row 1, column “source”: Enter a valid URL."),
+        ],
+    )
+    def test_bad_cells_name_row_and_column_and_write_nothing(
+        self, tmp_path, cities, mission, bad_cell, replacement, message
+    ):
+        content = LABELS_CSV.replace(bad_cell, replacement, 1)
+        ok, out, err = run_command("labels", write(tmp_path, "bad.csv", content))
+        assert not ok
+        assert message in err
+        assert not MissionLabel.objects.exists()
+
+    def test_without_the_eu_mission_nothing_is_written(self, tmp_path, cities):
+        ok, out, err = run_command("labels", write(tmp_path, "l.csv", LABELS_CSV))
+        assert "row 1: The EU Mission (eu-cities-mission) is not in the portal yet." in err
+        assert not MissionLabel.objects.exists()
+
+    def test_an_editor_exports_their_citys_label(self, cities, kozani_editor, mission):
+        MissionLabelFactory(municipality=cities[1], mission=mission)
+        MissionLabelFactory(municipality=cities[0], mission=mission)
+        exported = MissionLabelResource(acting_user=kozani_editor).export().dict
+        assert [row["municipality"] for row in exported] == ["kozani"]

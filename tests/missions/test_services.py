@@ -6,7 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from core.permissions import system_actor
 from missions import services
 from missions.models import (
+    ContractPart,
     Milestone,
+    MissionLabel,
     Municipality,
     Organisation,
     Twinning,
@@ -14,7 +16,11 @@ from missions.models import (
 )
 from tests.accounts.factories import UserFactory
 from tests.missions.factories import (
+    ContractPartFactory,
+    EUMissionFactory,
     MilestoneFactory,
+    MissionFactory,
+    MissionLabelFactory,
     MunicipalityFactory,
     OrganisationFactory,
     make_twinning,
@@ -293,3 +299,154 @@ class TestText:
             },
         )
         assert milestone.description_en == "1.\tFirst\r\n2.\tSecond"
+
+
+class TestClimateCityContracts:
+    """A city's Climate City Contract is its editors' to keep up to date."""
+
+    def test_an_editor_keeps_their_citys_contract_with_history(self, cities, kozani_editor):
+        part = services.contract_part_save(
+            acting_user=kozani_editor,
+            instance=ContractPart(municipality=cities[1], part="action_plan", status="drafting"),
+        )
+        part.status = ContractPart.Status.SUBMITTED
+        services.contract_part_save(acting_user=kozani_editor, instance=part)
+        assert [h.history_user for h in part.history.all()] == [kozani_editor] * 2
+
+    def test_an_editor_deletes_their_citys_part(self, cities, kozani_editor):
+        part = ContractPartFactory(municipality=cities[1])
+        services.contract_part_delete(acting_user=kozani_editor, instance=part)
+        assert not ContractPart.objects.exists()
+
+    def test_another_citys_contract_is_refused(self, cities, kozani_editor):
+        part = ContractPartFactory(municipality=cities[0])
+        part.status = ContractPart.Status.APPROVED
+        with pytest.raises(PermissionDenied):
+            services.contract_part_save(acting_user=kozani_editor, instance=part)
+        assert ContractPart.objects.get().status == "drafting"
+
+    def test_another_citys_part_cannot_be_deleted(self, cities, kozani_editor):
+        part = ContractPartFactory(municipality=cities[0])
+        with pytest.raises(PermissionDenied):
+            services.contract_part_delete(acting_user=kozani_editor, instance=part)
+        assert ContractPart.objects.exists()
+
+    def test_a_part_cannot_be_moved_to_a_city_the_editor_does_not_edit(self, cities, kozani_editor):
+        part = ContractPartFactory(municipality=cities[1])
+        part.municipality = cities[0]
+        with pytest.raises(PermissionDenied):
+            services.contract_part_save(acting_user=kozani_editor, instance=part)
+
+    def test_documents_must_be_web_addresses(self, cities, kozani_editor):
+        with pytest.raises(ValidationError) as refused:
+            services.contract_part_save(
+                acting_user=kozani_editor,
+                instance=ContractPart(
+                    municipality=cities[1],
+                    part="commitments",
+                    documents="https://kozani.gr/ccc.pdf\nccc-draft.docx",
+                ),
+            )
+        assert refused.value.message_dict["documents"] == [
+            "Line 2 is not a web address (https://…): “ccc-draft.docx”."
+        ]
+
+    def test_a_month_is_kept_as_its_first_day(self, cities, kozani_editor):
+        part = services.contract_part_save(
+            acting_user=kozani_editor,
+            instance=ContractPart(
+                municipality=cities[1],
+                part="commitments",
+                status="approved",
+                date="2024-03-17",
+                date_precision="month",
+            ),
+        )
+        assert part.date.isoformat() == "2024-03-01"
+
+    def test_each_part_once_per_city(self, cities, kozani_editor):
+        ContractPartFactory(municipality=cities[1], part="commitments")
+        with pytest.raises(ValidationError):
+            services.contract_part_save(
+                acting_user=kozani_editor,
+                instance=ContractPart(municipality=cities[1], part="commitments"),
+            )
+
+    def test_nobody_writes_without_a_user(self, cities):
+        with pytest.raises(PermissionDenied):
+            services.contract_part_save(
+                acting_user=None, instance=ContractPart(municipality=cities[0], part="commitments")
+            )
+
+
+class TestMissionLabels:
+    """The Label is the Mission's to award: its coordinators and administrators, not the city."""
+
+    @pytest.fixture
+    def mission(self, db):
+        return EUMissionFactory()
+
+    @pytest.fixture
+    def mission_coordinator(self, mission):
+        user = UserFactory(is_staff=True)
+        services.mission_coordinator_add(
+            acting_user=UserFactory(is_superuser=True), mission=mission, user=user
+        )
+        return user
+
+    def label_for(self, city, mission):
+        return MissionLabel(municipality=city, mission=mission, awarded_on="2024-03-12", round=2)
+
+    def test_a_citys_editor_is_refused_with_a_clear_message(self, cities, kozani_editor, mission):
+        with pytest.raises(PermissionDenied) as refused:
+            services.mission_label_save(
+                acting_user=kozani_editor, instance=self.label_for(cities[1], mission)
+            )
+        assert str(refused.value) == (
+            "Only the Mission's coordinators and administrators can change a Mission Label."
+        )
+        assert not MissionLabel.objects.exists()
+
+    def test_a_citys_editor_cannot_withdraw_it(self, cities, kozani_editor, mission):
+        label = MissionLabelFactory(municipality=cities[1], mission=mission)
+        with pytest.raises(PermissionDenied):
+            services.mission_label_delete(acting_user=kozani_editor, instance=label)
+        assert MissionLabel.objects.exists()
+
+    def test_the_missions_coordinator_awards_it(self, cities, mission, mission_coordinator):
+        label = services.mission_label_save(
+            acting_user=mission_coordinator, instance=self.label_for(cities[1], mission)
+        )
+        assert label.awarded_on.isoformat() == "2024-03-01"  # the month
+        assert [h.history_user for h in label.history.all()] == [mission_coordinator]
+
+    def test_a_superuser_awards_and_withdraws_it(self, cities, mission):
+        superuser = UserFactory(is_superuser=True)
+        label = services.mission_label_save(
+            acting_user=superuser, instance=self.label_for(cities[0], mission)
+        )
+        services.mission_label_delete(acting_user=superuser, instance=label)
+        assert not MissionLabel.objects.exists()
+
+    def test_a_coordinator_of_another_mission_is_refused(self, cities, mission):
+        other = MissionFactory()
+        user = UserFactory(is_staff=True)
+        other.coordinators.add(user)
+        with pytest.raises(PermissionDenied):
+            services.mission_label_save(
+                acting_user=user, instance=self.label_for(cities[0], mission)
+            )
+
+    def test_a_coordinator_cannot_label_an_unpublished_city(self, mission, mission_coordinator):
+        hidden = MunicipalityFactory(is_published=False)
+        with pytest.raises(ValidationError):
+            services.mission_label_save(
+                acting_user=mission_coordinator, instance=self.label_for(hidden, mission)
+            )
+
+    def test_only_administrators_name_coordinators(self, kozani_editor, mission):
+        with pytest.raises(PermissionDenied):
+            services.mission_coordinator_add(
+                acting_user=kozani_editor, mission=mission, user=kozani_editor
+            )
+        assert not mission.coordinators.exists()

@@ -160,3 +160,20 @@ def test_a_nul_character_in_a_search_is_a_bad_request(client):
     response = client.get("/en/cities/", {"q": "Koz\x00ani"})
     assert response.status_code == 400
     assert "NUL" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("κοζανη", "kozani"),
+        ("ΚΟΖΑΝΗ", "kozani"),
+        ("Κοζάνη", "kozani"),
+        ("kozani", "kozani"),
+        ("φαληρο", "palaio-faliro"),
+        ("παλαιο", "palaio-faliro"),
+    ],
+)
+def test_search_ignores_case_and_accents_in_every_language(client, demo, query, expected):
+    """Finding: Greek search needed accents ("κοζανη", "φαληρο", "παλαιο" found nothing)."""
+    response = client.get("/el/cities/", {"q": query})
+    assert [city.slug for city in response.context["page"].object_list] == [expected]

@@ -3,7 +3,12 @@ from django.utils.translation import gettext as _
 
 from consultations.models import Consultation
 from consultations.resources import QuestionResource
-from core.importing.commands import acting_user_for, add_import_arguments, read_dataset
+from core.importing.commands import (
+    acting_user_for,
+    add_import_arguments,
+    read_dataset,
+    run_from_command_line,
+)
 from core.importing.summary import report_to_command, run_resource_import
 
 
@@ -23,11 +28,13 @@ class Command(BaseCommand):
         if target is None:
             raise CommandError(_("No consultation “%(slug)s”.") % {"slug": consultation})
         dataset = read_dataset(file)
-        summary = run_resource_import(
-            resource=QuestionResource(
-                consultation=target, acting_user=acting_user, html_diff=False
-            ),
-            dataset=dataset,
-            dry_run=dry_run,
+        summary = run_from_command_line(
+            lambda: run_resource_import(
+                resource=QuestionResource(
+                    consultation=target, acting_user=acting_user, html_diff=False
+                ),
+                dataset=dataset,
+                dry_run=dry_run,
+            )
         )
         report_to_command(self, kind="questions", file=file, summary=summary, dry_run=dry_run)

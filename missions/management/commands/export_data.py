@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from core import audit
 from core.importing.commands import acting_user_for
 from missions.resources import RESOURCES
 
@@ -11,7 +12,8 @@ FORMATS = ("csv", "xlsx", "json")
 
 class Command(BaseCommand):
     help = (
-        "Export municipalities, milestones, twinnings, organisations or memberships as CSV, "
+        "Export municipalities, milestones, twinnings, organisations, memberships, contract "
+        "parts or labels as CSV, "
         "XLSX or JSON, in the columns the import reads (what a spreadsheet would run as a "
         "formula is written as text)."
     )
@@ -29,7 +31,8 @@ class Command(BaseCommand):
         file_format = file.suffix.lower().lstrip(".")
         if file_format not in FORMATS:
             raise CommandError(_("Unsupported file type: use .csv, .xlsx or .json."))
-        dataset = RESOURCES[kind](acting_user=acting_user_for(as_user)).export()
+        with audit.source(audit.COMMAND_LINE):
+            dataset = RESOURCES[kind](acting_user=acting_user_for(as_user)).export()
         data = dataset.export(file_format)
         if isinstance(data, str):
             data = ("\ufeff" if file_format == "csv" else "").encode() + data.encode("utf-8")
