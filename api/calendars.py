@@ -20,10 +20,9 @@ from icalendar import Calendar, Event
 
 from consultations.models import Consultation
 from core.text import clean_text
-from missions.models import Milestone, Municipality
+from missions.models import Milestone, Municipality, period_end
 
 from .links import absolute_url, base_url
-from .serializers import period_end
 
 REFRESH = datetime.timedelta(hours=6)
 MEMO_SIZE = 20_000

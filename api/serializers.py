@@ -8,8 +8,6 @@ relation those selectors did not load, so a page of any size costs the same quer
 
 from __future__ import annotations
 
-import calendar
-import datetime
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -37,6 +35,7 @@ from missions.models import (
     OrganisationKind,
     ParticipantRole,
     Twinning,
+    period_end,
 )
 from missions.resources import parse_partial_date, render_partial_date
 
@@ -45,17 +44,6 @@ from .links import absolute_url
 # --------------------------------------------------------------------------------------------
 # Building blocks
 # --------------------------------------------------------------------------------------------
-
-
-def period_end(date: datetime.date | None, precision: str) -> datetime.date | None:
-    """The last day of the period a partial date stands for (October 2023 → 2023-10-31)."""
-    if date is None:
-        return None
-    if precision == Milestone.Precision.YEAR:
-        return date.replace(month=12, day=31)
-    if precision == Milestone.Precision.MONTH:
-        return date.replace(day=calendar.monthrange(date.year, date.month)[1])
-    return date
 
 
 _MARK = "zzportalzz0"  # matches every path converter the portal uses (slugs, numbers)

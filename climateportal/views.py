@@ -30,6 +30,7 @@ def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "city": city,
             "milestones": milestones,
             "progress": mission_selectors.progress_summary(milestones),
+            "last_updated": max([city.updated_at, *(m.updated_at for m in milestones)]),
             "contract": city.contract,
             "twinnings": twinnings,
             "consultation_groups": consultations_for_public(municipality=city),

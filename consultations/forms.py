@@ -5,8 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from core.languages import marked_text
 
 from .models import Question
 from .services import AnswerValue
@@ -33,10 +36,11 @@ class ResponseForm(forms.Form):
         common = {
             "label": question.text,
             "required": question.required,
-            "help_text": question.help_text,
+            # Texts not yet written in the page's language carry the language they are in.
+            "help_text": marked_text(question, "help_text"),
         }
         options = [
-            (str(option.pk), option.text)
+            (str(option.pk), marked_text(option, "text"))
             for option in question.options.all()
             if not option.is_hidden
         ]
@@ -53,9 +57,9 @@ class ResponseForm(forms.Form):
             for value in range(question.scale_min, question.scale_max + 1):
                 label = str(value)
                 if value == question.scale_min and question.scale_min_label:
-                    label = f"{value} – {question.scale_min_label}"
+                    label = format_html("{} – {}", value, marked_text(question, "scale_min_label"))
                 elif value == question.scale_max and question.scale_max_label:
-                    label = f"{value} – {question.scale_max_label}"
+                    label = format_html("{} – {}", value, marked_text(question, "scale_max_label"))
                 choices.append((str(value), label))
             return forms.TypedChoiceField(
                 choices=choices, coerce=int, empty_value=None, widget=forms.RadioSelect, **common

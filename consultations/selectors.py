@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from core.caching import versions
+from core.languages import shown_text
 from missions.models import Municipality
 
 from .cache_tags import CONSULTATIONS
@@ -76,6 +77,8 @@ class OptionResult:
     label: str
     count: int
     percent: float
+    # The language of ``label`` when it is not the page's (not yet translated), else "".
+    language: str = ""
 
 
 @dataclass
@@ -179,14 +182,17 @@ def consultation_results(
         total = respondents.get(question.pk, 0)
         result = QuestionResult(question=question, respondents=total)
         if question.is_choice:
-            result.options = [
-                OptionResult(
-                    option.text,
-                    option_counts.get(option.pk, 0),
-                    _percent(option_counts.get(option.pk, 0), total),
+            result.options = []
+            for option in question.options.all():
+                label = shown_text(option, "text")
+                result.options.append(
+                    OptionResult(
+                        label.text,
+                        option_counts.get(option.pk, 0),
+                        _percent(option_counts.get(option.pk, 0), total),
+                        label.language if label.is_fallback else "",
+                    )
                 )
-                for option in question.options.all()
-            ]
         elif question.kind == Question.Kind.SCALE:
             result.options = []
             for value in range(question.scale_min, question.scale_max + 1):

@@ -15,6 +15,7 @@ admin, the imports and the views all call these scopes; with no user they return
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import re
 from typing import TYPE_CHECKING
@@ -25,7 +26,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from django.db import models
 from django.db.models import Exists, ExpressionWrapper, OuterRef, Q
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -454,6 +455,16 @@ class MilestoneQuerySet(models.QuerySet):
     def visible_to(self, user: User | None) -> MilestoneQuerySet:
         return self.filter(municipality__in=Municipality.objects.visible_to(user))
 
+    def overdue(self, today: datetime.date | None = None) -> MilestoneQuerySet:
+        """Milestones whose whole period has passed ("October 2023" from 1 November 2023 on),
+        neither completed nor cancelled: the same rule as ``Milestone.is_overdue``."""
+        today = today or timezone.localdate()
+        return self.filter(
+            Q(date_precision=DatePrecision.DAY, date__lt=today)
+            | Q(date_precision=DatePrecision.MONTH, date__lt=today.replace(day=1))
+            | Q(date_precision=DatePrecision.YEAR, date__lt=today.replace(month=1, day=1))
+        ).exclude(status__in=FINISHED_STATUSES)
+
     def with_repeated_text(self) -> MilestoneQuerySet:
         """Annotate ``repeats_text``: another milestone of the same city has this description in
         some language — usually a copy-paste slip (as on Palaio Faliro's own page)."""
@@ -483,6 +494,10 @@ class MilestoneStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# A milestone in one of these is never overdue.
+FINISHED_STATUSES = (MilestoneStatus.COMPLETED, MilestoneStatus.CANCELLED)
+
+
 class DatePrecision(models.TextChoices):
     DAY = "day", _("Day")
     MONTH = "month", _("Month")
@@ -502,6 +517,17 @@ def partial_date_display(date: datetime.date | None, precision: str) -> str:
         return text[:1].lower() + text[1:] if get_language() == "pl" else text
     # "E" is the month's form inside a full date: "5 Οκτωβρίου 2023", "5 października 2023".
     return formats.date_format(date, "j E Y")
+
+
+def period_end(date: datetime.date | None, precision: str) -> datetime.date | None:
+    """The last day of the period a partial date stands for ("October 2023": 2023-10-31)."""
+    if date is None:
+        return None
+    if precision == DatePrecision.YEAR:
+        return date.replace(month=12, day=31)
+    if precision == DatePrecision.MONTH:
+        return date.replace(day=calendar.monthrange(date.year, date.month)[1])
+    return date
 
 
 def normalise_partial_date(date: datetime.date, precision: str) -> datetime.date:
@@ -597,6 +623,21 @@ class Milestone(TimeStampedModel):
     def date_display(self) -> str:
         """The date as the page's language writes it: "Οκτώβριος 2023", "październik 2023"."""
         return partial_date_display(self.date, self.date_precision)
+
+    @property
+    def ends_on(self) -> datetime.date | None:
+        """The last day of the milestone's period ("October 2023": 31 October 2023)."""
+        return period_end(self.date, self.date_precision)
+
+    @property
+    def is_overdue(self) -> bool:
+        """Its whole period has passed and it is neither completed nor cancelled."""
+        ends_on = self.ends_on
+        return (
+            ends_on is not None
+            and ends_on < timezone.localdate()
+            and self.status not in FINISHED_STATUSES
+        )
 
     @staticmethod
     def normalise_date(date: datetime.date, precision: str) -> datetime.date:

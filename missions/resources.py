@@ -157,6 +157,9 @@ class MunicipalityResource(ScopedResource):
     name_el = fields.Field(attribute="name_el", column_name="name_el")
     name_pl = fields.Field(attribute="name_pl", column_name="name_pl")
     country = fields.Field(attribute="country", column_name="country", widget=CountryWidget())
+    region = fields.Field(attribute="region_en", column_name="region")
+    region_el = fields.Field(attribute="region_el", column_name="region_el")
+    region_pl = fields.Field(attribute="region_pl", column_name="region_pl")
     population = fields.Field(
         attribute="population", column_name="population", widget=WholeNumberWidget()
     )
@@ -179,6 +182,8 @@ class MunicipalityResource(ScopedResource):
             "native_name",
             "country",
             "region",
+            "region_el",
+            "region_pl",
             "population",
             "website",
             "email",

@@ -43,6 +43,7 @@ class ProgressSummary:
     total: int
     completed: int
     by_status: dict[str, int]
+    overdue: int = 0
 
     @property
     def percent_completed(self) -> int:
@@ -55,6 +56,7 @@ def progress_summary(milestones) -> ProgressSummary:
         total=sum(counts.values()),
         completed=counts[Milestone.Status.COMPLETED],
         by_status={status: counts[status] for status in Milestone.Status.values},
+        overdue=sum(1 for m in milestones if m.is_overdue),
     )
 
 

@@ -18,7 +18,7 @@ from .models import (
 
 @register(Municipality)
 class MunicipalityTranslation(TranslationOptions):
-    fields = ("name", "address", "summary")
+    fields = ("name", "address", "summary", "region")
     required_languages = ("en",)
 
 

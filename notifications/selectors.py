@@ -6,7 +6,6 @@ put together in memory, in each reader's language.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -216,16 +215,6 @@ CLOSING_SOON = datetime.timedelta(days=7)
 LISTED = 10  # items listed per city and heading; the rest are counted
 
 
-def period_end(milestone: Milestone) -> datetime.date:
-    """The last day a milestone's date stands for ("October 2023": 31 October 2023)."""
-    date = milestone.date
-    if milestone.date_precision == Milestone.Precision.YEAR:
-        return date.replace(month=12, day=31)
-    if milestone.date_precision == Milestone.Precision.MONTH:
-        return date.replace(day=calendar.monthrange(date.year, date.month)[1])
-    return date
-
-
 @dataclass
 class Untranslated:
     kind: str  # the model's verbose name (lazy: rendered in the reader's language)
@@ -312,14 +301,13 @@ def reminders_for(user_ids: list[int], *, moment: datetime.datetime) -> dict[int
         cities.setdefault(role.municipality_id, CityReminder(role.municipality))
         users[role.user_id].append(role.municipality_id)
     overdue = (
-        Milestone.objects.filter(municipality_id__in=cities, date__lt=today)
-        .exclude(status__in=[Milestone.Status.COMPLETED, Milestone.Status.CANCELLED])
+        Milestone.objects.filter(municipality_id__in=cities)
+        .overdue(today)
         .order_by("date", "position", "pk")
     )
     for milestone in overdue:
-        if period_end(milestone) < today:
-            milestone.admin_url = _admin_url(Milestone, milestone.pk)
-            cities[milestone.municipality_id].overdue.append(milestone)
+        milestone.admin_url = _admin_url(Milestone, milestone.pk)
+        cities[milestone.municipality_id].overdue.append(milestone)
     closing = Consultation.objects.filter(
         municipality_id__in=cities, opens_at__lte=moment, closes_at__gt=moment
     ).filter(closes_at__lte=moment + CLOSING_SOON)

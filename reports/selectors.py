@@ -76,6 +76,7 @@ def report_data(*, municipality: Municipality, moment) -> dict:
             (label, progress.by_status[value]) for value, label in Milestone.Status.choices
         ],
         "attention": [
+            (_("Overdue"), [m for m in milestones if m.is_overdue]),
             (
                 Milestone.Status.UPCOMING.label,
                 [m for m in milestones if m.status == Milestone.Status.UPCOMING],

@@ -1,4 +1,14 @@
-"""Rich text as the portal shows it: HTML that staff wrote, reduced to a small set of tags.
+"""Rich text as the portal shows it, and translated texts with the language they are in.
+
+``{{ milestone.description|rich_text }}``: descriptions are written in a small markup (Markdown's
+paragraphs, line breaks, numbered and bulleted lists, emphasis and links; raw HTML is shown as
+text), rendered by markdown-it-py and cleaned by nh3 — the same on the web and in the PDF.
+
+``{% shown milestone "title" as title %}`` gives the text in the page's language or, where it
+is missing, in another, with ``title.lang_attribute`` for its element and ``title.note`` to say so
+(``core.languages``).
+
+HTML that staff wrote (the portal's pages), reduced to a small set of tags:
 
 ``{{ page.content|sanitised }}`` runs the text through nh3 with the allow-list below, so a typo
 or a pasted snippet can never bring a script, a style or an event handler onto a public page:
@@ -15,6 +25,9 @@ from urllib.parse import urlsplit
 import nh3
 from django import template
 from django.utils.safestring import mark_safe
+from markdown_it import MarkdownIt
+
+from core.languages import ShownText, shown_text
 
 register = template.Library()
 
@@ -42,6 +55,42 @@ def sanitise_html(html: str | None) -> str:
 def sanitised(value) -> str:
     """Staff-written HTML, safe to show (see ``sanitise_html``)."""
     return mark_safe(sanitise_html(str(value or "")))  # noqa: S308 - nh3 has cleaned it
+
+
+_markdown = MarkdownIt("zero", {"breaks": True, "html": False}).enable(
+    ["list", "emphasis", "link", "autolink", "newline", "escape"]
+)
+RICH_TEXT_TAGS = frozenset({"p", "br", "ul", "ol", "li", "a", "strong", "em"})
+
+
+def render_rich_text(text: str | None) -> str:
+    """``text`` in the portal's small markup, as clean HTML (see the module's docstring)."""
+    return nh3.clean(
+        _markdown.render(text or ""),
+        tags=set(RICH_TEXT_TAGS),
+        attributes={"a": {"href"}, "ol": {"start"}},
+        url_schemes=set(URL_SCHEMES),
+        link_rel="noopener noreferrer",
+    )
+
+
+@register.filter(is_safe=True)
+def rich_text(value) -> str:
+    """A description written in the portal's small markup, as safe HTML."""
+    return mark_safe(render_rich_text(str(value or "")))  # noqa: S308 - nh3 has cleaned it
+
+
+@register.simple_tag
+def shown(instance, field: str) -> ShownText:
+    """``{% shown instance "field" as text %}``: the field as the reader sees it."""
+    return shown_text(instance, field)
+
+
+@register.inclusion_tag("partials/fallback_note.html")
+def fallback_note(*texts: ShownText) -> dict:
+    """A visible note under content shown in another language than the page's: "Not yet
+    available in Polish. Shown in English." once, whichever of ``texts`` fell back."""
+    return {"note": next((text.note for text in texts if text and text.is_fallback), "")}
 
 
 @dataclass

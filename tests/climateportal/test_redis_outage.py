@@ -60,7 +60,7 @@ def test_the_site_keeps_working_while_redis_is_down(own_redis, demo, settings, t
     settings.CONSULTATION_SUBMISSION_RATE = (2, 600)
     city = "/en/cities/palaio-faliro/"
     visitor = Client()
-    assert "3 of 5 completed" in visitor.get(city).content.decode()
+    assert "3 of 5 milestones completed" in visitor.get(city).content.decode()
     assert page_keys(own_redis), "pages are cached in Redis while it runs"
 
     consultation = ConsultationFactory(municipality=demo_city(), slug="outage-survey")
@@ -119,7 +119,7 @@ def test_the_site_keeps_working_while_redis_is_down(own_redis, demo, settings, t
     assert response.status_code == 302, response.content.decode()[:2000]
     milestone.refresh_from_db()
     assert milestone.status == "completed"
-    assert "4 of 5 completed" in visitor.get(city).content.decode()
+    assert "4 of 5 milestones completed" in visitor.get(city).content.decode()
 
     # An admin import: the preview, then the confirm step.
     upload = io.BytesIO(

@@ -42,7 +42,7 @@ def test_palaio_faliro_timeline_in_greek(client, demo):
     assert html.count(">Ολοκληρώθηκε<") == 3
     assert html.count(">Σε εξέλιξη<") + html.count(">Εν εξελίξει<") == 1
     assert html.count(">Προσεχώς<") == 1
-    assert "3 από 5 ολοκληρώθηκαν" in html
+    assert "3 από 5 ορόσημα ολοκληρώθηκαν" in html
     assert "213 2020200" in html and "aitimata.dpf@palaiofaliro.gr" in html
     assert "Τερψιχόρης 51 &amp; Αρτέμιδος 175 62" in html
 
@@ -54,7 +54,7 @@ def test_month_names_follow_the_language(client, demo):
 
 def test_city_page_shows_missions_twinning_and_progress(client, demo):
     html = client.get("/en/cities/palaio-faliro/").content.decode()
-    assert "3 of 5 completed" in html
+    assert "3 of 5 milestones completed" in html
     assert "Greek Mission of Climate-Neutral and Smart Cities" in html
     assert "Together Towards Climate Neutrality" in html
     assert 'href="/en/cities/nantes/"' in html
@@ -96,7 +96,7 @@ def test_status_change_shows_on_public_page(client, demo):
     milestone = Milestone.objects.get(title_en__startswith="Work starts on the Action Plan")
     milestone.status = Milestone.Status.COMPLETED
     milestone.save(update_fields=["status"])
-    assert "4 of 5 completed" in client.get("/en/cities/palaio-faliro/").content.decode()
+    assert "4 of 5 milestones completed" in client.get("/en/cities/palaio-faliro/").content.decode()
 
 
 def test_odd_slugs_are_404_not_errors(client, demo):

@@ -24,7 +24,7 @@ class TestPageCache:
         with django_capture_on_commit_callbacks(execute=True):  # the edit's commit
             milestone.status = Milestone.Status.COMPLETED
             milestone.save(update_fields=["status"])
-        assert "4 of 5 completed" in client.get(url).content.decode()
+        assert "4 of 5 milestones completed" in client.get(url).content.decode()
 
     def test_an_import_makes_cached_pages_stale(
         self, client, demo, tmp_path, django_capture_on_commit_callbacks
@@ -33,7 +33,7 @@ class TestPageCache:
         from missions.importing import run_import
 
         url = "/en/cities/palaio-faliro/"
-        assert "3 of 5 completed" in client.get(url).content.decode()
+        assert "3 of 5 milestones completed" in client.get(url).content.decode()
         dataset = dataset_from_bytes(
             b"municipality,date,status,title_en\n"
             b'palaio-faliro,2025-01,completed,"Work starts on the Action Plan, the Investment '
@@ -45,7 +45,7 @@ class TestPageCache:
                 run_import(kind="milestones", dataset=dataset, acting_user=system_actor()).updated
                 == 1
             )
-        assert "4 of 5 completed" in client.get(url).content.decode()
+        assert "4 of 5 milestones completed" in client.get(url).content.decode()
 
     def test_signed_in_users_get_fresh_pages(self, client, demo):
         from tests.accounts.factories import UserFactory
