@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import update_wrapper
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
@@ -25,6 +26,8 @@ from import_export.formats.base_formats import CSV, JSON, XLSX
 from . import audit
 from .importing.files import IMPORT_FORMATS, ImportFileError, check_upload_size
 from .importing.summary import summarise
+from .languages import missing_in
+from .models import language_codes
 from .permissions import may_use_admin
 from .services import writer_for
 
@@ -368,3 +371,31 @@ class ScopedImportExportMixin(ImportExportMixin):
             messages.error(request, str(error))
             opts = self.model._meta
             return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
+
+
+class MissingTranslationFilter(admin.SimpleListFilter):
+    """ "Not yet in Greek", "Not yet in Polish": the rows a translator still has to do (a text
+    written in English but not in that language). ``translated_fields`` on the admin names the
+    fields that count (default: every translated field of the model)."""
+
+    title = _("translation")
+    parameter_name = "missing_language"
+
+    def lookups(self, request, model_admin):
+        names = dict(settings.LANGUAGES)
+        return [
+            (code, _("Not yet in %(language)s") % {"language": names[code]})
+            for code in language_codes()[1:]
+        ]
+
+    def queryset(self, request, queryset):
+        code = self.value()
+        if code not in language_codes()[1:]:
+            return queryset
+        return queryset.filter(missing_in(code, translated_fields_of(queryset.model)))
+
+
+def translated_fields_of(model) -> tuple[str, ...]:
+    from modeltranslation.translator import translator
+
+    return tuple(translator.get_options_for_model(model).fields)

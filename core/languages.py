@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_supported_language_variant
@@ -100,3 +101,18 @@ def missing_languages(instance, fields) -> list[str]:
         for code in language_codes()
         if any(not _text(instance, field, code) for field in written)
     ]
+
+
+def missing_in(language: str, fields, *, prefix: str = "") -> Q:
+    """Rows where a field of ``fields`` has its English (required) text but none in
+    ``language``: the database side of ``missing_languages`` (``prefix``: the path to the
+    model that has the fields, e.g. ``"milestones__"``)."""
+    default = language_codes()[0]
+    missing = Q()
+    for field in fields:
+        english = prefix + build_localized_fieldname(field, default)
+        other = prefix + build_localized_fieldname(field, language)
+        missing |= Q(**{f"{english}__gt": ""}) & (
+            Q(**{f"{other}__isnull": True}) | Q(**{other: ""})
+        )
+    return missing

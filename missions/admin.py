@@ -1,8 +1,10 @@
 """Staff admin of the missions domain. What each user sees comes from the models' scopes, and
 every save and delete goes through ``missions.services`` (``core.admin``)."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -11,11 +13,14 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInl
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import (
+    MissingTranslationFilter,
     ScopedAdminMixin,
     ScopedImportExportMixin,
     ServiceInlineMixin,
     ServiceWritesMixin,
 )
+from core.languages import missing_in, missing_languages
+from core.models import language_codes
 from core.permissions import acts_for_all, may_use_admin
 from core.text import natural_key
 
@@ -44,6 +49,9 @@ from .resources import (
     OrganisationResource,
     TwinningResource,
 )
+
+# The texts of a milestone a translator has to write in each language.
+MILESTONE_TEXTS = ("title", "description")
 
 
 def _may_edit_some_municipality(request) -> bool:
@@ -168,7 +176,7 @@ class MunicipalityAdmin(
     MunicipalityScopedAdmin, ScopedImportExportMixin, SimpleHistoryAdmin, TabbedTranslationAdmin
 ):
     resource_classes = [MunicipalityResource]
-    list_display = ("name", "native_name", "country", "region", "is_published")
+    list_display = ("name", "native_name", "country", "region", "is_published", "translations")
     list_filter = ("is_published", "country")
     search_fields = ("name_en", "name_el", "name_pl", "native_name", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
@@ -232,6 +240,37 @@ class MunicipalityAdmin(
 
     def get_prepopulated_fields(self, request, obj=None):
         return self.prepopulated_fields if acts_for_all(request.user) else {}
+
+    def get_queryset(self, request):
+        # Per language, how many of the city's milestones still lack a text in it.
+        counts = {
+            f"untranslated_{code}": Count(
+                "milestones",
+                filter=missing_in(code, MILESTONE_TEXTS, prefix="milestones__"),
+                distinct=True,
+            )
+            for code in language_codes()[1:]
+        }
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(milestone_total=Count("milestones", distinct=True), **counts)
+        )
+
+    @admin.display(description=_("translated milestones"))
+    def translations(self, municipality):
+        """ "Greek 3 of 5 · Polish 5 of 5": how much of the timeline each language has."""
+        names = dict(settings.LANGUAGES)
+        total = municipality.milestone_total
+        return " · ".join(
+            str(_("%(language)s %(done)d of %(total)d"))
+            % {
+                "language": names[code],
+                "done": total - getattr(municipality, f"untranslated_{code}"),
+                "total": total,
+            }
+            for code in language_codes()[1:]
+        )
 
 
 class YearListFilter(admin.SimpleListFilter):
@@ -298,6 +337,21 @@ class RepeatedTextFilter(admin.SimpleListFilter):
         return queryset
 
 
+class OverdueFilter(admin.SimpleListFilter):
+    """Milestones whose date has passed unfinished (``MilestoneQuerySet.overdue``)."""
+
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue: date passed, not completed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.overdue()
+        return queryset
+
+
 @admin.register(Milestone)
 class MilestoneAdmin(
     MunicipalityScopedAdmin, ScopedImportExportMixin, SimpleHistoryAdmin, TabbedTranslationAdmin
@@ -314,9 +368,11 @@ class MilestoneAdmin(
     )
     list_filter = (
         "status",
+        OverdueFilter,
         ("municipality", EditableMunicipalityFilter),
         YearListFilter,
         "kind",
+        MissingTranslationFilter,
         RepeatedTextFilter,
     )
     list_select_related = ("municipality",)
@@ -361,9 +417,19 @@ class MilestoneAdmin(
 
     @admin.display(description=_("text check"))
     def text_check(self, milestone):
+        notes = []
+        if milestone.is_overdue:
+            notes.append(str(_("Overdue")))
+        missing = missing_languages(milestone, MILESTONE_TEXTS)
+        if missing:
+            names = dict(settings.LANGUAGES)
+            notes.append(
+                str(_("Not yet in %(languages)s"))
+                % {"languages": ", ".join(str(names[code]) for code in missing)}
+            )
         if milestone.repeats_text:
-            return _("Same description as another milestone")
-        return ""
+            notes.append(str(_("Same description as another milestone")))
+        return "; ".join(notes)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         milestone = self.get_object(request, object_id)

@@ -458,12 +458,7 @@ class MilestoneQuerySet(models.QuerySet):
     def overdue(self, today: datetime.date | None = None) -> MilestoneQuerySet:
         """Milestones whose whole period has passed ("October 2023" from 1 November 2023 on),
         neither completed nor cancelled: the same rule as ``Milestone.is_overdue``."""
-        today = today or timezone.localdate()
-        return self.filter(
-            Q(date_precision=DatePrecision.DAY, date__lt=today)
-            | Q(date_precision=DatePrecision.MONTH, date__lt=today.replace(day=1))
-            | Q(date_precision=DatePrecision.YEAR, date__lt=today.replace(month=1, day=1))
-        ).exclude(status__in=FINISHED_STATUSES)
+        return self.filter(overdue_milestones(today))
 
     def with_repeated_text(self) -> MilestoneQuerySet:
         """Annotate ``repeats_text``: another milestone of the same city has this description in
@@ -528,6 +523,28 @@ def period_end(date: datetime.date | None, precision: str) -> datetime.date | No
     if precision == DatePrecision.MONTH:
         return date.replace(day=calendar.monthrange(date.year, date.month)[1])
     return date
+
+
+def overdue_milestones(today: datetime.date | None = None, *, prefix: str = "") -> Q:
+    """The condition of ``MilestoneQuerySet.overdue`` (``prefix``: the path to the milestones,
+    e.g. ``"milestones__"`` to count a city's)."""
+    today = today or timezone.localdate()
+    passed = (
+        Q(**{f"{prefix}date_precision": DatePrecision.DAY, f"{prefix}date__lt": today})
+        | Q(
+            **{
+                f"{prefix}date_precision": DatePrecision.MONTH,
+                f"{prefix}date__lt": today.replace(day=1),
+            }
+        )
+        | Q(
+            **{
+                f"{prefix}date_precision": DatePrecision.YEAR,
+                f"{prefix}date__lt": today.replace(month=1, day=1),
+            }
+        )
+    )
+    return passed & ~Q(**{f"{prefix}status__in": FINISHED_STATUSES})
 
 
 def normalise_partial_date(date: datetime.date, precision: str) -> datetime.date:

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from missions.models import Milestone
 from tests.missions.factories import (
@@ -193,3 +193,107 @@ class TestTheClimateCityContract:
             return len(queries)
 
         assert count_queries(False) == count_queries(True)
+
+
+def _html(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_milestone_not_yet_in_polish_is_shown_in_english_marked_and_noted(client):
+    """Finding 9.2: English inside a Polish page had no lang attribute and no sign."""
+    milestone = MilestoneFactory(title_en="Energy audit of schools", title_pl="", description_pl="")
+    html = _html(client, f"/pl/cities/{milestone.municipality.slug}/")
+    assert '<h3 class="timeline-title" lang="en">Energy audit of schools</h3>' in html
+    assert 'lang="en"><p>What happened and why it matters.</p>' in html
+    with translation.override("pl"):
+        missing = translation.gettext("Not yet available in Polish.")
+        note = f"{missing} {translation.gettext('Shown in English.')}"
+    assert note != "Not yet available in Polish. Shown in English."  # really translated
+    assert note in html
+
+
+def test_a_translated_milestone_has_no_fallback_marks(client):
+    milestone = MilestoneFactory(
+        title_en="Energy audit", title_el="Ενεργειακός έλεγχος", description_el="Τι έγινε."
+    )
+    html = _html(client, f"/el/cities/{milestone.municipality.slug}/")
+    assert '<h3 class="timeline-title">Ενεργειακός έλεγχος</h3>' in html
+    assert 'lang="en"' not in html.split('<ol class="timeline">')[1]
+    assert 'class="fallback-note"' not in html
+
+
+def test_the_region_is_translated_and_the_native_name_has_its_language(client, demo):
+    """Finding 9.2: "Attica" on Greek pages; the Greek native name on /en/ had no lang."""
+    assert "Αττική" in _html(client, "/el/cities/palaio-faliro/")
+    english = _html(client, "/en/cities/palaio-faliro/")
+    assert '<p class="native-name" lang="el">Δήμος Παλαιού Φαλήρου</p>' in english
+    assert "Attica" in english
+
+
+def test_a_region_without_a_translation_carries_its_language(client):
+    city = MunicipalityFactory(region_en="Attica", region_el="")
+    assert '<span lang="en">Attica</span>' in _html(client, f"/el/cities/{city.slug}/")
+
+
+def test_numbered_lists_and_links_in_descriptions_are_kept(client):
+    """Finding 9.9: numbered lists were flattened into <br> lines."""
+    milestone = MilestoneFactory(
+        description_en="Steps:\n\n1. Audit\n2. Plan\n\nSee [the plan](https://example.org/plan) "
+        "<script>alert(1)</script>"
+    )
+    html = _html(client, f"/en/cities/{milestone.municipality.slug}/")
+    assert "<ol>\n<li>Audit</li>\n<li>Plan</li>\n</ol>" in html
+    assert '<a href="https://example.org/plan" rel="noopener noreferrer">the plan</a>' in html
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_long_description_is_folded(client):
+    milestone = MilestoneFactory(description_en="Long text. " * 80)
+    html = _html(client, f"/en/cities/{milestone.municipality.slug}/")
+    assert '<details class="more"><summary>Read the description' in html
+
+
+def test_a_milestone_past_its_month_and_unfinished_is_overdue_in_words(client):
+    """Finding 9.9: a January 2025 milestone still "upcoming" in November 2026, nothing saying
+    it is overdue."""
+    city = MunicipalityFactory()
+    MilestoneFactory(municipality=city, date=datetime.date(2025, 1, 1), title_en="Late one")
+    MilestoneFactory(
+        municipality=city,
+        date=datetime.date(2025, 1, 1),
+        title_en="Done one",
+        status=Milestone.Status.COMPLETED,
+    )
+    MilestoneFactory(municipality=city, date=datetime.date(2999, 1, 1), title_en="Future one")
+    html = _html(client, f"/en/cities/{city.slug}/")
+    items = html.split('<li class="timeline-item')[1:]
+    overdue = [item for item in items if "badge-overdue" in item]
+    assert len(overdue) == 1 and "Late one" in overdue[0]
+    assert "0 of 3 milestones completed" not in html
+    assert "1 of 3 milestones completed · 1 overdue" in html
+    assert _html(client, f"/el/cities/{city.slug}/").count("badge-overdue") == 1
+
+
+def test_the_city_page_says_when_it_was_last_updated(client):
+    city = MunicipalityFactory()
+    milestone = MilestoneFactory(municipality=city)
+    html = _html(client, f"/en/cities/{city.slug}/")
+    day = timezone.localtime(milestone.updated_at)
+    assert f'Last updated: <time datetime="{day:%Y-%m-%d}">' in html
+
+
+def test_consultations_contact_and_twinning_come_before_the_timeline(client, demo):
+    """Finding 9.9: on a phone the open consultation, contact and twinning came after all the
+    milestone text (the page is one column there, in the order of the HTML)."""
+    html = _html(client, "/en/cities/palaio-faliro/")
+    order = [
+        html.index('id="progress-label"'),
+        html.index('id="consultations-heading"'),
+        html.index('id="contact-heading"'),
+        html.index('id="twinning-heading"'),
+        html.index('id="timeline-heading"'),
+    ]
+    assert order == sorted(order)

@@ -683,3 +683,58 @@ class TestClimateCityContractAdmin:
         client.force_login(superuser)
         html = client.get(f"/admin/missions/mission/{mission.pk}/change/").content.decode()
         assert 'name="coordinators"' in html
+
+
+class TestEditorsStartPage:
+    """Finding 9.6: the stock dashboard had no "your city" starting point; the admin could not
+    tell what is overdue or not yet translated."""
+
+    def test_the_start_page_shows_the_editors_city_with_what_needs_doing(
+        self, client, cities, kozani_editor
+    ):
+        palaio_faliro, kozani = cities
+        greek = {"description_el": "Περιγραφή."}
+        MilestoneFactory(
+            municipality=kozani, date=datetime.date(2025, 1, 1), title_el="Σχέδιο", **greek
+        )
+        MilestoneFactory(
+            municipality=kozani, date=datetime.date(2999, 1, 1), title_el="Μέλλον", **greek
+        )
+        MilestoneFactory(municipality=palaio_faliro, date=datetime.date(2025, 1, 1))
+        client.force_login(kozani_editor)
+        html = client.get("/admin/").content.decode()
+        start = html.split('id="start-heading"')[1].split("</section>")[0]
+        assert "Kozani" in start and "Palaio Faliro" not in start
+        assert "2 milestones on the timeline" in start
+        assert f"?municipality__id__exact={kozani.pk}&amp;overdue=yes" in start
+        assert "1 overdue milestone: update its status or date" in start
+        assert "Every milestone is in Greek." in start
+        assert "2 milestones not yet in Polish" in start
+
+    def test_filters_for_overdue_and_untranslated_milestones(self, client, cities, kozani_editor):
+        palaio_faliro, kozani = cities
+        MilestoneFactory(municipality=kozani, title_en="Late", date=datetime.date(2025, 1, 1))
+        MilestoneFactory(
+            municipality=kozani,
+            title_en="Translated",
+            title_pl="Przetłumaczony",
+            description_pl="Opis.",
+            date=datetime.date(2999, 1, 1),
+        )
+        MilestoneFactory(municipality=palaio_faliro, title_en="Faliro late")
+        client.force_login(kozani_editor)
+        overdue = client.get("/admin/missions/milestone/?overdue=yes").content.decode()
+        assert "Late" in overdue and "Translated" not in overdue and "Faliro" not in overdue
+        missing = client.get("/admin/missions/milestone/?missing_language=pl").content.decode()
+        assert "Late" in missing and "Przetłumaczony" not in missing
+        assert "Not yet in Polish" in missing  # the text check column names the languages
+
+    def test_the_municipality_list_shows_translation_completeness(
+        self, client, cities, kozani_editor
+    ):
+        _, kozani = cities
+        MilestoneFactory(municipality=kozani, title_el="Ένα", description_el="Α.")
+        MilestoneFactory(municipality=kozani)
+        client.force_login(kozani_editor)
+        html = client.get("/admin/missions/municipality/").content.decode()
+        assert "Greek 1 of 2 · Polish 0 of 2" in html

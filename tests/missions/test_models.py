@@ -189,3 +189,30 @@ class TestNamesOnBothDatabases:
         for name in ("nantes metropole", "ΝΑΝΤΗ", "Νάντη", "nantes"):
             assert list(Municipality.objects.known_as(name)) == [nantes]
         assert not Municipality.objects.known_as("Nant").exists()
+
+
+@pytest.mark.parametrize(
+    ("date", "precision", "today", "overdue"),
+    [
+        (datetime.date(2025, 1, 1), "month", datetime.date(2025, 1, 31), False),
+        (datetime.date(2025, 1, 1), "month", datetime.date(2025, 2, 1), True),
+        (datetime.date(2025, 1, 1), "year", datetime.date(2025, 12, 31), False),
+        (datetime.date(2025, 1, 1), "year", datetime.date(2026, 1, 1), True),
+        (datetime.date(2025, 3, 14), "day", datetime.date(2025, 3, 14), False),
+        (datetime.date(2025, 3, 14), "day", datetime.date(2025, 3, 15), True),
+    ],
+)
+def test_overdue_is_one_rule_in_python_and_in_the_database(
+    date, precision, today, overdue, monkeypatch
+):
+    """A milestone is overdue once its whole period has passed ("January 2025" from 1 February
+    on) unless it is completed or cancelled; the page, the PDF, the admin filter and the
+    reminders use the same rule (``Milestone.is_overdue``, ``MilestoneQuerySet.overdue``)."""
+    milestone = MilestoneFactory(date=date, date_precision=precision)
+    finished = MilestoneFactory(
+        date=date, date_precision=precision, status=Milestone.Status.COMPLETED
+    )
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: today)
+    assert milestone.is_overdue is overdue
+    assert finished.is_overdue is False
+    assert list(Milestone.objects.overdue(today)) == ([milestone] if overdue else [])

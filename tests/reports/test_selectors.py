@@ -8,6 +8,7 @@ from missions.models import Municipality
 from reports.services import html_to_pdf, render_html
 from tests.missions.factories import (
     ContractPartFactory,
+    MilestoneFactory,
     MissionLabelFactory,
     MunicipalityFactory,
     make_twinning,
@@ -48,3 +49,28 @@ def test_a_report_shows_the_climate_city_contract_and_label():
         "EU Mission Label: awarded in March 2024 (round 2)",
     ):
         assert expected in text
+
+
+def test_a_report_marks_overdue_milestones_and_keeps_lists_as_on_the_web():
+    """Findings 9.9: nothing said a milestone was overdue; numbered lists became <br> lines.
+    The PDF renders descriptions with the same markup as the city page."""
+    city = MunicipalityFactory(name_en="Kozani")
+    MilestoneFactory(
+        municipality=city,
+        title_en="Audit the schools",
+        date=datetime.date(2025, 1, 1),
+        description_en="Steps:\n\n1. Measure\n2. Insulate",
+    )
+    html = render_html(municipality=city, language="en")
+    assert "<ol>\n<li>Measure</li>\n<li>Insulate</li>\n</ol>" in html
+    text = pdf_text(html_to_pdf(html))
+    assert "Overdue" in text
+    assert "1. Measure" in text and "2. Insulate" in text
+
+
+def test_a_report_marks_text_shown_in_another_language():
+    city = MunicipalityFactory(name_en="Kozani", region_en="Western Macedonia", region_el="")
+    MilestoneFactory(municipality=city, title_en="Audit the schools", title_el="")
+    html = render_html(municipality=city, language="el")
+    assert '<h3 lang="en">Audit the schools</h3>' in html
+    assert '<span lang="en">Western Macedonia</span>' in html
