@@ -19,7 +19,6 @@ def favicon(request):
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
-    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
 
@@ -32,6 +31,9 @@ missions_pages = [
 urlpatterns += i18n_patterns(
     # Under the language prefix, so the switcher can translate the page's own URL.
     path("i18n/setlang/", set_language, name="set_language"),
+    # Signing in, up and out, two-factor authentication and password reset in the reader's
+    # language: /el/reports/ sends a signed-out official to /el/accounts/login/.
+    path("accounts/", include("allauth.urls")),
     path("consultations/", include("consultations.urls")),
     path("reports/", include("reports.urls")),
     path("", include((missions_pages, "missions"))),

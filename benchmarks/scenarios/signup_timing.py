@@ -74,10 +74,10 @@ def run(bench: Bench) -> Result:
             flow, known = KINDS[kind]
             address = KNOWN if known else next(unknown)
             if flow == "signup":
-                path = "/accounts/signup/"
+                path = "/en/accounts/signup/"
                 data = {"email": address, "password1": PASSWORD, "password2": PASSWORD}
             else:
-                path, data = "/accounts/password/reset/", {"email": address}
+                path, data = "/en/accounts/password/reset/", {"email": address}
             sent = len(mail.outbox)
             started = time.perf_counter()
             response = client.post(path, data)
@@ -118,8 +118,8 @@ def report(result: Result, bench: Bench) -> Outcome:
         f"hasher ({result.hasher}) instead of the tests' MD5, allauth's rate limits off (one "
         "client sends every request), mails to the in-memory backend.",
         f"- A known, verified account `{KNOWN}`. Each round sends {REQUESTS} requests of each "
-        f"kind, interleaved: a sign-up (`POST /accounts/signup/`) with the known address and "
-        "with a new one, a password reset (`POST /accounts/password/reset/`) for the known "
+        f"kind, interleaved: a sign-up (`POST /en/accounts/signup/`) with the known address and "
+        "with a new one, a password reset (`POST /en/accounts/password/reset/`) for the known "
         f"address and for an unknown one; {ROUNDS} rounds after one warm-up request of each kind. "
         "Every answer must be the same redirect; the mails are counted.",
         table,

@@ -408,7 +408,7 @@ CELERY_BEAT_SCHEDULE |= {
 # Two-factor authentication (django-allauth's MFA): an authenticator app (TOTP), recovery
 # codes and passkeys (WebAuthn); staff and officials must set one up before the admin and the
 # reports open (accounts.middleware.RequireMFAMiddleware). "Sign out everywhere" is
-# allauth.usersessions (/accounts/sessions/).
+# allauth.usersessions (/<lang>/accounts/sessions/).
 INSTALLED_APPS.insert(INSTALLED_APPS.index("allauth.account") + 1, "allauth.mfa")
 INSTALLED_APPS.insert(INSTALLED_APPS.index("allauth.mfa") + 1, "allauth.usersessions")
 # Answered before anything else: CSP reports come without cookies or CSRF tokens.

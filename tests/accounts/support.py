@@ -38,9 +38,9 @@ def recovery_codes(user) -> list[str]:
 
 def sign_in(client, user, password: str = PASSWORD):
     """Sign in with the password (through allauth, as a person would)."""
-    return client.post("/accounts/login/", {"login": user.email, "password": password})
+    return client.post("/en/accounts/login/", {"login": user.email, "password": password})
 
 
 def reauthenticate(client, password: str = PASSWORD):
     """Confirm the password again, as allauth asks before changing authenticators."""
-    return client.post("/accounts/reauthenticate/", {"password": password})
+    return client.post("/en/accounts/reauthenticate/", {"password": password})

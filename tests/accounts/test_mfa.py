@@ -20,8 +20,8 @@ from tests.missions.factories import EditorFactory, MunicipalityFactory
 
 pytestmark = pytest.mark.django_db
 
-MFA_INDEX = "/accounts/2fa/"
-AUTHENTICATE = "/accounts/2fa/authenticate/"
+MFA_INDEX = "/en/accounts/2fa/"
+AUTHENTICATE = "/en/accounts/2fa/authenticate/"
 
 
 @pytest.fixture
@@ -62,7 +62,8 @@ def test_officials_without_mfa_cannot_reach_the_reports(client, mfa_required, of
     sign_in(client, official)
     response = client.get(path)
     assert response.status_code == 302
-    assert response["Location"] == MFA_INDEX
+    # In the language of the page asked for.
+    assert response["Location"] == MFA_INDEX.replace("/en/", path[:4])
 
 
 def test_the_set_up_page_says_why(client, mfa_required, official):
@@ -88,9 +89,9 @@ def test_an_editor_activates_an_authenticator_app_and_the_admin_opens(client, mf
     editor = EditorFactory(municipality=MunicipalityFactory())
     sign_in(client, editor)
     reauthenticate(client)  # allauth asks for the password again before adding one
-    assert client.get("/accounts/2fa/totp/activate/").status_code == 200
+    assert client.get("/en/accounts/2fa/totp/activate/").status_code == 200
     secret = client.session["mfa.totp.secret"]
-    response = client.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
+    response = client.post("/en/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
     assert response.status_code == 302
     assert Authenticator.objects.filter(user=editor, type="totp").exists()
     assert client.get("/admin/").status_code == 200
@@ -100,8 +101,8 @@ def test_a_wrong_code_activates_nothing(client, mfa_required):
     editor = EditorFactory()
     sign_in(client, editor)
     reauthenticate(client)
-    client.get("/accounts/2fa/totp/activate/")
-    response = client.post("/accounts/2fa/totp/activate/", {"code": "000000x"})
+    client.get("/en/accounts/2fa/totp/activate/")
+    response = client.post("/en/accounts/2fa/totp/activate/", {"code": "000000x"})
     assert response.status_code == 200
     assert not Authenticator.objects.filter(user=editor).exists()
 
@@ -133,7 +134,7 @@ def test_a_recovery_code_signs_in_once(client, mfa_required):
     sign_in(client, editor)
     client.post(AUTHENTICATE, {"code": code})
     assert client.get("/admin/").status_code == 200
-    client.post("/accounts/logout/")
+    client.post("/en/accounts/logout/")
     sign_in(client, editor)
     client.post(AUTHENTICATE, {"code": code})
     assert "_auth_user_id" not in client.session
@@ -193,10 +194,10 @@ def test_a_person_activating_mfa_is_recorded(
     editor = EditorFactory()
     sign_in(client, editor)
     reauthenticate(client)
-    client.get("/accounts/2fa/totp/activate/")
+    client.get("/en/accounts/2fa/totp/activate/")
     with django_capture_on_commit_callbacks(execute=True):  # allauth signals it on commit
         client.post(
-            "/accounts/2fa/totp/activate/", {"code": totp_code(client.session["mfa.totp.secret"])}
+            "/en/accounts/2fa/totp/activate/", {"code": totp_code(client.session["mfa.totp.secret"])}
         )
     entry = AuditEntry.objects.get(changes__mfa=[None, "totp"])
     assert (entry.actor, entry.source) == (editor, "web")

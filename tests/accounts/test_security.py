@@ -24,7 +24,7 @@ def test_every_response_has_a_permissions_policy(client):
 
 
 def test_passkeys_stay_allowed_on_the_site_itself(client):
-    policy = client.get("/accounts/login/")["Permissions-Policy"]
+    policy = client.get("/en/accounts/login/")["Permissions-Policy"]
     assert "publickey-credentials-get=(self)" in policy
 
 

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def test_signup_requires_email_verification(client):
     response = client.post(
-        "/accounts/signup/",
+        "/en/accounts/signup/",
         {
             "email": "eleni@example.org",
             "password1": "Kl1matiko-Oudetero",
@@ -27,31 +27,31 @@ def test_signup_requires_email_verification(client):
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == "/accounts/confirm-email/"
+    assert response["Location"] == "/en/accounts/confirm-email/"
     user = User.objects.get(email="eleni@example.org")
     assert not user.emailaddress_set.get().verified
     assert len(mail.outbox) == 1
     # Not signed in until the address is confirmed.
     response = client.post(
-        "/accounts/login/", {"login": "eleni@example.org", "password": "Kl1matiko-Oudetero"}
+        "/en/accounts/login/", {"login": "eleni@example.org", "password": "Kl1matiko-Oudetero"}
     )
     assert response.status_code == 302
-    assert response["Location"] == "/accounts/confirm-email/"
+    assert response["Location"] == "/en/accounts/confirm-email/"
     link = next(
-        line for line in mail.outbox[-1].body.splitlines() if "/accounts/confirm-email/" in line
+        line for line in mail.outbox[-1].body.splitlines() if "/en/accounts/confirm-email/" in line
     )
-    path = link[link.index("/accounts/confirm-email/") :].strip()
+    path = link[link.index("/en/accounts/confirm-email/") :].strip()
     client.post(path)
     assert user.emailaddress_set.get().verified
     response = client.post(
-        "/accounts/login/", {"login": "eleni@example.org", "password": "Kl1matiko-Oudetero"}
+        "/en/accounts/login/", {"login": "eleni@example.org", "password": "Kl1matiko-Oudetero"}
     )
     assert response.status_code == 302 and response["Location"] == "/en/"
 
 
 def test_password_reset_sends_mail(client):
     user = UserFactory()
-    response = client.post("/accounts/password/reset/", {"email": user.email})
+    response = client.post("/en/accounts/password/reset/", {"email": user.email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1 and user.email in mail.outbox[0].to
 
@@ -73,7 +73,7 @@ def counting_hasher(settings):
 
 def signup(client, email):
     return client.post(
-        "/accounts/signup/", {"email": email, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+        "/en/accounts/signup/", {"email": email, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
     )
 
 
@@ -98,7 +98,7 @@ def test_signup_answers_the_same_for_known_and_unknown_addresses(client):
 
 def reset_queries(client, email) -> int:
     with CaptureQueriesContext(connection) as queries:
-        response = client.post("/accounts/password/reset/", {"email": email})
+        response = client.post("/en/accounts/password/reset/", {"email": email})
     assert response.status_code == 302
     return len(queries)
 
@@ -112,8 +112,8 @@ def test_password_reset_does_the_same_work_for_known_and_unknown_addresses(clien
 
 def test_password_reset_sends_one_mail_to_known_and_unknown_addresses(client):
     UserFactory(email="known@example.org")
-    client.post("/accounts/password/reset/", {"email": "known@example.org"})
-    client.post("/accounts/password/reset/", {"email": "nobody@example.org"})
+    client.post("/en/accounts/password/reset/", {"email": "known@example.org"})
+    client.post("/en/accounts/password/reset/", {"email": "nobody@example.org"})
     assert [message.to for message in mail.outbox] == [
         ["known@example.org"],
         ["nobody@example.org"],
@@ -126,7 +126,7 @@ def test_password_reset_sends_one_mail_to_known_and_unknown_addresses(client):
 )
 def test_weak_passwords_are_refused_at_signup(client, password):
     response = client.post(
-        "/accounts/signup/",
+        "/en/accounts/signup/",
         {"email": "weak@example.org", "password1": password, "password2": password},
     )
     assert response.status_code == 200
@@ -135,7 +135,7 @@ def test_weak_passwords_are_refused_at_signup(client, password):
 
 def test_a_repeated_password_is_refused_with_a_reason(client):
     response = client.post(
-        "/accounts/signup/",
+        "/en/accounts/signup/",
         {"email": "weak@example.org", "password1": "aaaaaaaaaaaa", "password2": "aaaaaaaaaaaa"},
     )
     assert "repeats the same characters" in response.content.decode()
@@ -148,10 +148,10 @@ def test_the_account_page_links_everything(client):
     client.force_login(UserFactory())
     page = client.get("/en/account/").content.decode()
     for link in (
-        "/accounts/sessions/",
+        "/en/accounts/sessions/",
         "/en/account/data/",
         "/en/account/delete/",
-        "/accounts/2fa/",
+        "/en/accounts/2fa/",
     ):
         assert f'href="{link}"' in page
 
@@ -159,7 +159,7 @@ def test_the_account_page_links_everything(client):
 def test_the_account_pages_need_a_signed_in_person(client):
     response = client.get("/en/account/data/")
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/")
+    assert response["Location"].startswith("/en/accounts/login/")
 
 
 def test_a_person_downloads_their_data_as_json(client):
@@ -215,7 +215,7 @@ def test_a_staff_session_ends_after_inactivity(client, settings):
     session.save()
     response = client.get("/en/account/")
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/")
+    assert response["Location"].startswith("/en/accounts/login/")
     assert "_auth_user_id" not in client.session
 
 
@@ -243,7 +243,7 @@ def test_sign_out_everywhere_ends_the_other_sessions(client):
     sign_in(laptop, user)
     sign_in(phone, user)
     sign_in(client, user)
-    response = client.post("/accounts/sessions/")
+    response = client.post("/en/accounts/sessions/")
     assert response.status_code == 302
     assert [laptop.get("/en/account/").status_code, phone.get("/en/account/").status_code] == [
         302,

@@ -99,13 +99,13 @@ def test_the_site_keeps_working_while_redis_is_down(own_redis, demo, settings, t
 
     # Sign-in through allauth; its rate limits still hold, counted in this process.
     citizen = UserFactory()
-    response = Client().post("/accounts/login/", {"login": citizen.email, "password": PASSWORD})
+    response = Client().post("/en/accounts/login/", {"login": citizen.email, "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == "/en/"
     target = UserFactory()
     attacker = Client(REMOTE_ADDR="192.0.2.7")
     for _ in range(5):
-        attacker.post("/accounts/login/", {"login": target.email, "password": "wrong"})
-    refused = attacker.post("/accounts/login/", {"login": target.email, "password": PASSWORD})
+        attacker.post("/en/accounts/login/", {"login": target.email, "password": "wrong"})
+    refused = attacker.post("/en/accounts/login/", {"login": target.email, "password": PASSWORD})
     assert refused.status_code == 200
     assert "Too many failed login attempts" in refused.content.decode()
 

@@ -65,11 +65,11 @@ def test_login_is_rate_limited(client):
 
     user = UserFactory()
     for _ in range(5):
-        response = client.post("/accounts/login/", {"login": user.email, "password": "wrong"})
+        response = client.post("/en/accounts/login/", {"login": user.email, "password": "wrong"})
         assert response.status_code == 200
     # allauth's limit, kept in the (Redis) cache: the right password is refused for a while.
     response = client.post(
-        "/accounts/login/", {"login": user.email, "password": "correct horse battery staple"}
+        "/en/accounts/login/", {"login": user.email, "password": "correct horse battery staple"}
     )
     assert response.status_code == 200
     assert "Too many failed login attempts" in response.content.decode()

@@ -56,7 +56,7 @@ def test_the_admin_signs_in_through_allauth(client):
     assert "/admin/login/" in response["Location"]
     response = client.get(response["Location"])
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/")
+    assert response["Location"].startswith("/en/accounts/login/")
 
 
 def test_a_refused_delete_says_why_and_deletes_nothing(client):

@@ -111,11 +111,11 @@ def test_directory_with_no_results_is_accessible(site, axe_page, axe_path):
 
 
 def test_sign_in_page_is_accessible(site, axe_page, axe_path):
-    url = f"{site}/accounts/login/"
+    url = f"{site}/en/accounts/login/"
     assert_accessible(axe_page, axe_path, url)
 
     # And once it shows an error for a wrong password.
-    form = axe_page.locator('form[action="/accounts/login/"]')
+    form = axe_page.locator('form[action="/en/accounts/login/"]')
     form.locator('input[name="login"]').fill("nobody@example.org")
     form.locator('input[name="password"]').fill("not the password")
     form.locator('button[type="submit"]').click()
@@ -145,7 +145,7 @@ CSP_PAGES = [
     "/en/cities/",
     "/en/twinning/",
     "/en/networks/ilektron/",
-    "/accounts/login/",
+    "/en/accounts/login/",
 ]
 
 

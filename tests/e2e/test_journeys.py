@@ -86,12 +86,12 @@ def test_city_page_speaks_greek_and_polish(site, page):
 
 
 def sign_in(page, site, email, password=PASSWORD):
-    page.goto(f"{site}/accounts/login/")
-    form = page.locator('form[action="/accounts/login/"]')
+    page.goto(f"{site}/en/accounts/login/")
+    form = page.locator('form[action="/en/accounts/login/"]')
     form.locator('input[name="login"]').fill(email)
     form.locator('input[name="password"]').fill(password)
     form.locator('button[type="submit"]').click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    expect(page).not_to_have_url(re.compile(r"/en/accounts/login/"))
 
 
 def test_editor_completes_a_milestone_and_the_public_page_follows(site, page):

@@ -52,12 +52,12 @@ def virtual_authenticator(page) -> tuple[object, str]:
 
 
 def open_add_key_page(page, site) -> None:
-    page.goto(f"{site}/accounts/2fa/webauthn/add/")
-    if "/accounts/reauthenticate/" in page.url:  # allauth asks for the password again first
+    page.goto(f"{site}/en/accounts/2fa/webauthn/add/")
+    if "/en/accounts/reauthenticate/" in page.url:  # allauth asks for the password again first
         main = page.get_by_role("main")
         main.locator('input[name="password"]').fill(PASSWORD)
         main.locator('button[type="submit"]').click()
-    expect(page).to_have_url(re.compile(r"/accounts/2fa/webauthn/add/"))
+    expect(page).to_have_url(re.compile(r"/en/accounts/2fa/webauthn/add/"))
 
 
 def watch_csp(page) -> list[str]:
@@ -84,7 +84,7 @@ def test_an_editor_registers_a_passkey_and_signs_in_with_it(
     # Without a second factor the admin sends the editor to set one up.
     sign_in(page, site, editor.email)
     page.goto(f"{site}/admin/")
-    expect(page).to_have_url(f"{site}/accounts/2fa/")
+    expect(page).to_have_url(f"{site}/en/accounts/2fa/")
 
     open_add_key_page(page, site)
     page.get_by_label("Passwordless").check()  # a passkey: signs in without a password
@@ -101,9 +101,9 @@ def test_an_editor_registers_a_passkey_and_signs_in_with_it(
 
     # Signed out, the passkey alone signs the editor in, and the admin opens.
     page.context.clear_cookies()
-    page.goto(f"{site}/accounts/login/")
+    page.goto(f"{site}/en/accounts/login/")
     page.get_by_role("button", name="Sign in with a passkey").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    expect(page).not_to_have_url(re.compile(r"/en/accounts/login/"))
     response = page.goto(f"{site}/admin/")
     assert response.status == 200 and page.url == f"{site}/admin/"
     assert_no_csp_violation(page, console, "the sign-in with a passkey")
@@ -123,14 +123,14 @@ def test_a_security_key_is_the_second_factor_after_the_password(
     expect(page).not_to_have_url(re.compile(r"/webauthn/add/"))
 
     page.context.clear_cookies()
-    page.goto(f"{site}/accounts/login/")
-    form = page.locator('form[action="/accounts/login/"]')
+    page.goto(f"{site}/en/accounts/login/")
+    form = page.locator('form[action="/en/accounts/login/"]')
     form.locator('input[name="login"]').fill(editor.email)
     form.locator('input[name="password"]').fill(PASSWORD)
     form.locator('button[type="submit"]').click()
-    expect(page).to_have_url(f"{site}/accounts/2fa/authenticate/")
+    expect(page).to_have_url(f"{site}/en/accounts/2fa/authenticate/")
     page.get_by_role("button", name="Use a security key").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
+    expect(page).not_to_have_url(re.compile(r"/en/accounts/2fa/authenticate/"))
     assert page.goto(f"{site}/admin/").status == 200
 
 
@@ -185,7 +185,7 @@ def test_a_blocked_inline_script_is_reported_to_the_csp_endpoint(live_server, pa
 
 
 @pytest.mark.parametrize(
-    "path", ["/en/account/", "/el/account/delete/", "/accounts/2fa/", "/accounts/sessions/"]
+    "path", ["/en/account/", "/el/account/delete/", "/en/accounts/2fa/", "/en/accounts/sessions/"]
 )
 def test_the_account_pages_are_accessible(live_server, editor, new_page, axe_path, path):
     page = new_page(bypass_csp=True)  # axe-core is injected as an inline script

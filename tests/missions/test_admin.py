@@ -175,7 +175,7 @@ class TestAdmin:
         assert "/admin/login/" in response["Location"]
         response = client.get(response["Location"])
         assert response.status_code == 302
-        assert response["Location"].startswith("/accounts/login/")
+        assert response["Location"].startswith("/en/accounts/login/")
 
 
 def test_admin_flags_copied_descriptions(client, demo):

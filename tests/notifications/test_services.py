@@ -528,7 +528,9 @@ class TestReports:
         with commits():
             report_render(report_id=report.pk)
         (message,) = mail.outbox
-        assert "could not be made" in message.subject
+        # In the report's language (Greek).
+        assert "Δεν ήταν δυνατή η δημιουργία της αναφοράς προόδου σας" in message.subject
+        assert "Κοζάνη" in message.subject
         assert "/el/reports/" in message.body
 
     def test_monthly_reports_are_requested_by_nobody(self, commits, city, media_root):
