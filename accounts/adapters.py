@@ -1,8 +1,12 @@
 """django-allauth adapters: sign-up and password reset that do the same work whether or not the
 address has an account (so their timing tells nothing), and WebAuthn's relying party from the
-settings rather than from whatever Host header a request carries."""
+settings rather than from whatever Host header a request carries. Emails name the portal (in
+the reader's language) and its configured address, never the sites framework's "example.com"."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -10,11 +14,27 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.utils.crypto import get_random_string
+from django.utils.translation import gettext
 
 UNKNOWN_ACCOUNT_MAIL = "account/email/unknown_account"
 
 
+@dataclass(frozen=True)
+class PortalSite:
+    """What allauth's emails say of the site (``current_site.name``, ``.domain``)."""
+
+    name: str
+    domain: str
+
+
+def portal_site() -> PortalSite:
+    return PortalSite(gettext("Climate Mission Portal"), urlsplit(settings.PORTAL_BASE_URL).netloc)
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def format_email_subject(self, subject) -> str:
+        return f"[{gettext('Climate Mission Portal')}] {subject}"
+
     def send_account_already_exists_mail(self, email: str) -> None:
         # A sign-up for a new address hashes its password (the slowest step by far); one for a
         # known address creates nothing, so without this it would answer in a fraction of the
@@ -30,7 +50,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
             stand_in = get_user_model()(password=make_password(None))
             default_token_generator.make_token(stand_in)
-        super().send_mail(template_prefix, email, context)
+        super().send_mail(template_prefix, email, {"current_site": portal_site(), **context})
 
 
 class MFAAdapter(DefaultMFAAdapter):

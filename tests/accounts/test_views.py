@@ -56,6 +56,17 @@ def test_password_reset_sends_mail(client):
     assert len(mail.outbox) == 1 and user.email in mail.outbox[0].to
 
 
+def test_account_emails_name_the_portal_in_the_readers_language(client, settings):
+    """Finding 9.10: "[example.com]" in email subjects (the sites framework's default)."""
+    settings.PORTAL_BASE_URL = "https://klima.example.gr"
+    user = UserFactory()
+    client.post("/el/accounts/password/reset/", {"email": user.email})
+    (message,) = mail.outbox
+    assert message.subject.startswith("[Πύλη της Κλιματικής Αποστολής] ")
+    assert "example.com" not in message.subject + message.body
+    assert "klima.example.gr" in message.body
+
+
 # --------------------------------------------------------------------------------------------
 # Accounts people can trust: the same work for known and unknown addresses, password rules,
 # the account pages (data download, deletion), staff sessions, "sign out everywhere".
