@@ -2,9 +2,11 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
+import api.urls
+import api.views
 import missions.urls
 from core.views import healthz
 
@@ -20,6 +22,11 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
+    # The read and write API, outside the language prefix (?lang= or Accept-Language choose
+    # the language); unknown /api/ paths answer in JSON.
+    path("api/v1/", include("api.urls")),
+    re_path(r"^api/", api.views.not_found),
+    # (/csp-report/ is answered by core.middleware.CSPReportMiddleware, before sessions and CSRF.)
 ]
 
 # The missions app's pages, plus the city page that the project composes from several apps.
@@ -28,6 +35,7 @@ missions_pages = [
     *missions.urls.urlpatterns,
 ]
 
+# Every page people read, under /en/, /el/ or /pl/.
 urlpatterns += i18n_patterns(
     # Under the language prefix, so the switcher can translate the page's own URL.
     path("i18n/setlang/", set_language, name="set_language"),
@@ -37,6 +45,14 @@ urlpatterns += i18n_patterns(
     path("consultations/", include("consultations.urls")),
     path("reports/", include("reports.urls")),
     path("", include((missions_pages, "missions"))),
+    # A signed-in person's own account: overview, data download, deletion.
+    path("account/", include("accounts.urls")),
+    # Email updates: the follow form and the pages its emails link to.
+    path("follow/", include("notifications.urls")),
+    # The portal's pages: about/mission/, about/accessibility/, about/privacy/, about/contact/.
+    path("about/", include("pages.urls")),
+    # Open data: downloads, the DCAT-AP catalogue, calendars and the portal's Atom feed.
+    path("", include((api.urls.page_patterns, "opendata"))),
     prefix_default_language=True,
 )
 # The 500 page in the URL's language (404 and 403 use templates/404.html and 403.html).
@@ -44,43 +60,3 @@ handler500 = "core.views.server_error"
 
 # No media URL is served: progress reports are downloaded only through their permission-checked
 # view, in every environment.
-
-# --- Email updates (notifications): the follow form and the pages its emails link to ---------
-urlpatterns += i18n_patterns(
-    path("follow/", include("notifications.urls")),
-    prefix_default_language=True,
-)
-# --- end of email updates ---------------------------------------------------------------------
-
-# --- Accounts: a signed-in person's own account (overview, data download, deletion) ----------
-# (/csp-report/ is answered by core.middleware.CSPReportMiddleware, before sessions and CSRF.)
-urlpatterns += i18n_patterns(
-    path("account/", include("accounts.urls")),
-    prefix_default_language=True,
-)
-# --- end of accounts --------------------------------------------------------------------------
-
-# --- The portal's pages (pages): about the Mission, accessibility, privacy, contact ---------
-# /<lang>/about/mission/, …/accessibility/, …/privacy/, …/contact/ ("pages:<key>").
-urlpatterns += i18n_patterns(
-    path("about/", include("pages.urls")),
-    prefix_default_language=True,
-)
-# --- end of the portal's pages ----------------------------------------------------------------
-
-# --- API and open data (api): /api/v1/ outside the language prefix; downloads, the DCAT-AP ---
-# catalogue, calendars and the portal's Atom feed under it. Unknown /api/ paths answer in JSON.
-from django.urls import re_path  # noqa: E402
-
-import api.urls  # noqa: E402
-import api.views  # noqa: E402
-
-urlpatterns += [
-    path("api/v1/", include("api.urls")),
-    re_path(r"^api/", api.views.not_found),
-]
-urlpatterns += i18n_patterns(
-    path("", include((api.urls.page_patterns, "opendata"))),
-    prefix_default_language=True,
-)
-# --- end of API and open data -----------------------------------------------------------------

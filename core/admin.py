@@ -8,6 +8,8 @@ delete — forms, inlines, delete views and actions — goes through the model's
 
 from __future__ import annotations
 
+import csv
+import io
 from functools import update_wrapper
 
 from django.conf import settings
@@ -17,7 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
@@ -297,6 +299,31 @@ class ScopedImportExportMixin(ImportExportMixin):
         form_class = super().get_import_form_class(request)
 
         class LimitedImportForm(form_class):
+            def __init__(self, formats, *args, **kwargs):
+                super().__init__(formats, *args, **kwargs)
+                self.portal_formats = formats
+                # The format is taken from the file's name unless the user chooses one.
+                field = self.fields["format"]
+                field.required = False
+                field.choices = [("", _("From the file's name")), *field.choices[1:]]
+                field.help_text = _(".csv, .xlsx or .json")
+
+            def clean(self):
+                data = super().clean()
+                upload = data.get("import_file")
+                if data.get("format") or upload is None:
+                    return data
+                extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+                for index, file_format in enumerate(self.portal_formats):
+                    if file_format().get_extension() == extension:
+                        data["format"] = str(index)
+                        return data
+                self.add_error(
+                    "format",
+                    _("The file's name does not end in .csv, .xlsx or .json: choose its format."),
+                )
+                return data
+
             def clean_import_file(self):
                 # An upload over the size limit is refused before anything reads it.
                 upload = self.cleaned_data["import_file"]
@@ -340,6 +367,12 @@ class ScopedImportExportMixin(ImportExportMixin):
                 )
             context["result"] = None
             context.pop("confirm_form", None)
+        opts = self.model._meta
+        context["import_template_url"] = reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_import_template"
+        )
+        resource_classes = self.get_import_resource_classes(request)
+        context["required_columns"] = getattr(resource_classes[0], "required_columns", ())
         if context.get("result") is not None:
             # The preview summarises: counts, every error as (row, column, message), and the
             # first rows only, so that it never grows with the file.
@@ -350,6 +383,34 @@ class ScopedImportExportMixin(ImportExportMixin):
                 preview_rows=valid[:PREVIEW_ROWS],
                 preview_more=max(len(valid) - PREVIEW_ROWS, 0),
             )
+        return response
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "import/template/",
+                self.admin_site.admin_view(self.import_template_view),
+                name=f"{opts.app_label}_{opts.model_name}_import_template",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_template_view(self, request):
+        """A CSV file to fill in: the import's columns and the resource's one example row."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        resource_class = self.get_import_resource_classes(request)[0]
+        resource = resource_class(acting_user=request.user)
+        columns = [field.column_name for field in resource.get_import_fields()]
+        example = getattr(resource_class, "example_row", {})
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerow([example.get(column, "") for column in columns])
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        name = self.model._meta.model_name
+        response["Content-Disposition"] = f'attachment; filename="{name}-import-template.csv"'
         return response
 
     def process_dataset(self, dataset, form, request, **kwargs):
@@ -374,9 +435,8 @@ class ScopedImportExportMixin(ImportExportMixin):
 
 
 class MissingTranslationFilter(admin.SimpleListFilter):
-    """ "Not yet in Greek", "Not yet in Polish": the rows a translator still has to do (a text
-    written in English but not in that language). ``translated_fields`` on the admin names the
-    fields that count (default: every translated field of the model)."""
+    """ "Not yet in Greek", "Not yet in Polish": the rows a translator still has to do (a
+    translated field written in English but not in that language)."""
 
     title = _("translation")
     parameter_name = "missing_language"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_supported_language_variant
@@ -26,6 +27,13 @@ SHOWN_IN = {
     "el": _("Shown in Greek."),
     "pl": _("Shown in Polish."),
 }
+
+
+def month_and_year(date) -> str:
+    """ "October 2023" as the active language writes it inside a sentence: Polish month names
+    are lower case there ("od wrzesień 2023" → "wrzesień 2023"), though Django capitalises them."""
+    text = formats.date_format(date, "YEAR_MONTH_FORMAT")
+    return text[:1].lower() + text[1:] if get_language() == "pl" else text
 
 
 def current_language() -> str:

@@ -27,10 +27,10 @@ from django.db import models
 from django.db.models import Exists, ExpressionWrapper, OuterRef, Q
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from core.languages import month_and_year
 from core.models import (
     PortalModel,
     TimeStampedModel,
@@ -507,9 +507,7 @@ def partial_date_display(date: datetime.date | None, precision: str) -> str:
     if precision == DatePrecision.YEAR:
         return str(date.year)
     if precision == DatePrecision.MONTH:
-        text = formats.date_format(date, "YEAR_MONTH_FORMAT")
-        # Polish writes month names in lower case ("październik 2023"); Django capitalises.
-        return text[:1].lower() + text[1:] if get_language() == "pl" else text
+        return month_and_year(date)
     # "E" is the month's form inside a full date: "5 Οκτωβρίου 2023", "5 października 2023".
     return formats.date_format(date, "j E Y")
 

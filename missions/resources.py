@@ -151,6 +151,19 @@ class PartialDateField(fields.Field):
 
 
 class MunicipalityResource(ScopedResource):
+    # The row of the admin's import template (real data: the demo's Kozani).
+    example_row = {
+        "name": "Kozani",
+        "name_el": "Κοζάνη",
+        "name_pl": "Kozani",
+        "native_name": "Δήμος Κοζάνης",
+        "country": "GR",
+        "region": "Western Macedonia",
+        "region_el": "Δυτική Μακεδονία",
+        "region_pl": "Macedonia Zachodnia",
+        "latitude": "40.3007",
+        "longitude": "21.7890",
+    }
     required_columns = ("name", "country")
 
     name = fields.Field(attribute="name_en", column_name="name")
@@ -256,6 +269,15 @@ class MunicipalityResource(ScopedResource):
 
 
 class MilestoneResource(ScopedResource):
+    # The row of the admin's import template (real data: Palaio Faliro's timeline).
+    example_row = {
+        "municipality": "palaio-faliro",
+        "date": "2023-10",
+        "status": "completed",
+        "kind": "mission",
+        "title_en": "Joins the Greek Cities Mission",
+        "title_el": "Ένταξη του Δήμου στην Ελληνική Αποστολή των Πόλεων",
+    }
     required_columns = ("municipality", "date", "title_en", "status")
     permission_column = "municipality"
     supports_skipping_diff = True
@@ -428,6 +450,16 @@ class MilestoneResource(ScopedResource):
 
 class TwinningResource(ScopedResource):
     """One row per twin ↔ pilot pair; a twin with several pilots in a programme is a cluster."""
+
+    # The row of the admin's import template (real data: Kozani's twinning, cohort 1).
+    example_row = {
+        "twin_city": "Alba Iulia",
+        "twin_country": "RO",
+        "pilot_city": "Kozani",
+        "pilot_country": "GR",
+        "programme": "netzerocities-twinning",
+        "cohort": "1",
+    }
 
     required_columns = (
         "twin_city",
@@ -632,6 +664,13 @@ class TwinningResource(ScopedResource):
 
 
 class OrganisationResource(ScopedResource):
+    # The row of the admin's import template (real data: the demo's Warsaw office).
+    example_row = {
+        "name": "Air Protection and Climate Policy Office (BOPiPK)",
+        "name_pl": "Biuro Ochrony Powietrza i Polityki Klimatycznej (BOPiPK)",
+        "kind": "government",
+        "country": "PL",
+    }
     required_columns = ("name", "kind")
 
     name = fields.Field(attribute="name_en", column_name="name")
@@ -681,6 +720,12 @@ class OrganisationResource(ScopedResource):
 
 
 class MembershipResource(ScopedResource):
+    # The row of the admin's import template (real data: the demo's Warsaw partnership).
+    example_row = {
+        "network": "partnership-for-climate",
+        "organisation": "City of Warsaw",
+        "role": "member",
+    }
     required_columns = ("network", "organisation")
 
     network = fields.Field(
@@ -777,6 +822,9 @@ class ContractPartResource(ScopedResource):
     """One row per part of a city's Climate City Contract (commitments, action plan,
     investment plan), changed by the city's editors."""
 
+    # The row of the admin's import template (the statuses are explained in the README).
+    example_row = {"municipality": "kozani", "part": "action_plan", "status": "drafting"}
+
     required_columns = ("municipality", "part", "status")
     permission_column = "municipality"
 
@@ -839,6 +887,14 @@ class ContractPartResource(ScopedResource):
 class MissionLabelResource(ScopedResource):
     """One row per city awarded the EU Mission Label; only the Mission's coordinators and
     administrators import them."""
+
+    # The row of the admin's import template (real data: Kozani, Label round 2, March 2024).
+    example_row = {
+        "municipality": "kozani",
+        "awarded_on": "2024-03",
+        "round": "2",
+        "source": "https://www.pubaffairsbruxelles.eu/eu-institution-news/23-cities-awarded-with-the-eu-mission-label-for-their-efforts-towards-climate-neutrality/",
+    }
 
     required_columns = ("municipality", "awarded_on", "round")
 

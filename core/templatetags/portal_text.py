@@ -27,7 +27,7 @@ from django import template
 from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
 
-from core.languages import ShownText, shown_text
+from core.languages import ShownText, month_and_year, shown_text
 
 register = template.Library()
 
@@ -78,6 +78,13 @@ def render_rich_text(text: str | None) -> str:
 def rich_text(value) -> str:
     """A description written in the portal's small markup, as safe HTML."""
     return mark_safe(render_rich_text(str(value or "")))  # noqa: S308 - nh3 has cleaned it
+
+
+@register.filter
+def month_year(date) -> str:
+    """``{{ date|month_year }}``: "October 2023" as a sentence in the page's language writes
+    it (in Polish in lower case: "wrzesień 2023")."""
+    return month_and_year(date) if date else ""
 
 
 @register.simple_tag

@@ -197,7 +197,8 @@ def test_a_person_activating_mfa_is_recorded(
     client.get("/en/accounts/2fa/totp/activate/")
     with django_capture_on_commit_callbacks(execute=True):  # allauth signals it on commit
         client.post(
-            "/en/accounts/2fa/totp/activate/", {"code": totp_code(client.session["mfa.totp.secret"])}
+            "/en/accounts/2fa/totp/activate/",
+            {"code": totp_code(client.session["mfa.totp.secret"])},
         )
     entry = AuditEntry.objects.get(changes__mfa=[None, "totp"])
     assert (entry.actor, entry.source) == (editor, "web")

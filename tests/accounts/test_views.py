@@ -84,7 +84,8 @@ def counting_hasher(settings):
 
 def signup(client, email):
     return client.post(
-        "/en/accounts/signup/", {"email": email, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+        "/en/accounts/signup/",
+        {"email": email, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
 
 

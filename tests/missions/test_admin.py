@@ -1,6 +1,7 @@
 """The missions admin: staff see what their scope shows, change what they may edit, and every
 save, delete and action goes through the services."""
 
+import csv
 import datetime
 import io
 
@@ -23,6 +24,7 @@ from tests.missions.factories import (
     MilestoneFactory,
     MissionLabelFactory,
     MunicipalityFactory,
+    ProgrammeFactory,
     make_twinning,
 )
 from tests.missions.test_resources import MILESTONES_CSV
@@ -738,3 +740,75 @@ class TestEditorsStartPage:
         client.force_login(kozani_editor)
         html = client.get("/admin/missions/municipality/").content.decode()
         assert "Greek 1 of 2 · Polish 0 of 2" in html
+
+
+class TestImportHelp:
+    """Finding 9.6: no template file or instructions on the import page; the format had to be
+    chosen by hand though the file's name says it."""
+
+    @pytest.mark.parametrize(
+        ("model", "required"),
+        [
+            ("milestone", "municipality,date,title_en,status"),
+            ("municipality", "name,country"),
+            ("twinning", "twin_city,twin_country,pilot_city,pilot_country,programme,cohort"),
+            ("missionlabel", "municipality,awarded_on,round"),
+        ],
+    )
+    def test_each_kind_offers_a_template_with_one_example_row_that_imports(
+        self, client, model, required
+    ):
+        EUMissionFactory()  # Labels and twinnings are imported into a mission and a programme
+        ProgrammeFactory()
+        client.force_login(UserFactory(is_staff=True, is_superuser=True))
+        page = client.get(f"/admin/missions/{model}/import/").content.decode()
+        assert f'href="/admin/missions/{model}/import/template/" download' in page
+        assert "Required columns:" in page
+        response = client.get(f"/admin/missions/{model}/import/template/")
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        header, example, *rest = response.content.decode().splitlines()
+        assert not rest
+        (values,) = csv.reader([example])
+        row = dict(zip(header.split(","), values, strict=True))
+        for column in required.split(","):
+            assert row[column], f"the example row leaves {column} empty"
+
+    def test_the_milestone_template_imports_as_it_is(self, client):
+        city = MunicipalityFactory(slug="palaio-faliro", name_en="Palaio Faliro")
+        client.force_login(EditorFactory(municipality=city))
+        template = client.get("/admin/missions/milestone/import/template/").content
+        upload = io.BytesIO(template)
+        upload.name = "milestones.csv"
+        response = client.post(
+            "/admin/missions/milestone/import/", {"resource": 0, "import_file": upload}
+        )
+        assert response.status_code == 200
+        assert "confirm_form" in response.context, response.context["form"].errors
+        assert "Joins the Greek Cities Mission" in response.content.decode()
+
+    def test_the_format_is_taken_from_the_files_name(self, client):
+        city = MunicipalityFactory(slug="palaio-faliro", name_en="Palaio Faliro")
+        client.force_login(EditorFactory(municipality=city))
+        upload = io.BytesIO(MILESTONES_CSV.encode("utf-8"))
+        upload.name = "milestones.CSV"
+        response = client.post(
+            "/admin/missions/milestone/import/", {"resource": 0, "import_file": upload}
+        )
+        assert "confirm_form" in response.context
+
+    def test_a_file_name_without_a_known_ending_asks_for_the_format(self, client):
+        city = MunicipalityFactory(slug="palaio-faliro", name_en="Palaio Faliro")
+        client.force_login(EditorFactory(municipality=city))
+        upload = io.BytesIO(MILESTONES_CSV.encode("utf-8"))
+        upload.name = "milestones.txt"
+        response = client.post(
+            "/admin/missions/milestone/import/", {"resource": 0, "import_file": upload}
+        )
+        assert "confirm_form" not in response.context
+        assert "does not end in .csv, .xlsx or .json" in response.content.decode()
+        assert Milestone.objects.count() == 0
+
+    def test_only_staff_may_download_a_template(self, client):
+        client.force_login(UserFactory(is_staff=False))
+        response = client.get("/admin/missions/milestone/import/template/")
+        assert response.status_code == 302  # to the sign-in page: not staff

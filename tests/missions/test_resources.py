@@ -222,7 +222,7 @@ class TestMilestoneImport:
         assert Milestone.objects.count() == 0
 
     def test_localised_status_labels_are_accepted(self, tmp_path, city):
-        content = MILESTONES_CSV.replace("In progress", "Εν εξελίξει")
+        content = MILESTONES_CSV.replace("In progress", "Σε εξέλιξη")
         ok, _, err = run_command("milestones", write(tmp_path, "m.csv", content))
         assert ok, err
         assert Milestone.objects.get(title_en="Consultation").status == "in_progress"

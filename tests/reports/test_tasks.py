@@ -45,7 +45,7 @@ def test_request_render_download_in_greek(client, demo, celery_worker):
     text = pdf_text(data)
     assert "Παλαιό Φάληρο" in text
     assert "Σύσταση Γραφείου Κλιματικής Ουδετερότητας" in text
-    assert "Ολοκληρώθηκε" in text and "Εν εξελίξει" in text and "Προσεχώς" in text
+    assert "Ολοκληρώθηκε" in text and "Σε εξέλιξη" in text and "Προσεχώς" in text
     assert "Διαβούλευση για την κλιματική ουδετερότητα" in text
     reader = PdfReader(io.BytesIO(data))
     root = reader.trailer["/Root"]
