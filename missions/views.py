@@ -62,6 +62,7 @@ def city_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "querystring": query.urlencode(),
+            "filtered": any(value for name, value in filters.items() if name != "q"),
             "map": mission_map(located.prefetch_related(None), title=_("Map of these cities")),
             "legend": legend(),
         },

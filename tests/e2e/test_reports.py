@@ -9,7 +9,7 @@ from missions.models import Municipality, MunicipalityRole
 from reports.models import ProgressReport
 from tests.accounts.factories import UserFactory
 
-from .test_accessibility import axe_violations, describe
+from .test_accessibility import NO_SIDEWAYS_SCROLL, axe_violations, describe
 from .test_journeys import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -67,3 +67,8 @@ def test_reports_page_is_accessible(site, new_page, axe_path, language, media_ro
     expect(page.locator("tr[data-report]")).to_have_count(2)
     violations = axe_violations(page, axe_path)
     assert not violations, describe(page.url, violations)
+    # Finding 9.8: the reports table made the page scroll sideways on a phone; it scrolls in
+    # its own box now.
+    for width in (320, 390):
+        page.set_viewport_size({"width": width, "height": 800})
+        assert page.evaluate(NO_SIDEWAYS_SCROLL), f"{page.url} scrolls sideways at {width} px"

@@ -74,3 +74,23 @@ def test_a_report_marks_text_shown_in_another_language():
     html = render_html(municipality=city, language="el")
     assert '<h3 lang="en">Audit the schools</h3>' in html
     assert '<span lang="en">Western Macedonia</span>' in html
+
+
+def test_no_page_of_a_report_is_left_nearly_empty(demo):
+    """Finding 9.7: pages 3, 7 and 8 of Palaio Faliro's Greek report were almost empty (every
+    chapter began a page); ";" between missions on the Greek cover read as a question mark."""
+    import io
+
+    from pypdf import PdfReader
+
+    city = Municipality.objects.get(slug="palaio-faliro")
+    html = render_html(municipality=city, language="el")
+    cover = html.split('<nav class="toc')[0]
+    assert '<ul class="cover-missions">' in cover and "; " not in cover.split("<body>")[1]
+    reader = PdfReader(io.BytesIO(html_to_pdf(html)))
+    lines = [
+        len([line for line in (page.extract_text() or "").splitlines() if line.strip()])
+        for page in reader.pages
+    ]
+    # The cover and the last page may be short; every other page is more than a few lines.
+    assert all(count >= 8 for count in lines[1:-1]), lines
