@@ -54,6 +54,7 @@ from .scenarios import (
     import_large,
     import_milestones,
     mission_scale,
+    open_data,
     redis_down,
     report_queue,
     report_render,
@@ -72,6 +73,7 @@ SCENARIOS = [
     import_large,
     signup_timing,
     mission_scale,
+    open_data,
 ]
 
 OUTPUT = environment.REPO / "BENCHMARKS.md"
