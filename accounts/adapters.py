@@ -1,7 +1,7 @@
 """django-allauth adapters: sign-up and password reset that do the same work whether or not the
 address has an account (so their timing tells nothing), and WebAuthn's relying party from the
 settings rather than from whatever Host header a request carries. Emails name the portal (in
-the reader's language) and its configured address, never the sites framework's "example.com"."""
+the reader's language) and its configured address, never the sites framework's default domain."""
 
 from __future__ import annotations
 

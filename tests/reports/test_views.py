@@ -44,3 +44,29 @@ def test_the_form_preselects_an_officials_only_city(client, demo):
     client.force_login(official)
     form = client.get("/en/reports/").context["form"]
     assert form["municipality"].value() == Municipality.objects.get(slug="kozani").pk
+
+
+@pytest.mark.parametrize("language", ["el", "pl"])
+def test_a_signed_out_official_signs_in_in_the_pages_language(client, language):
+    """Finding 9.10: /el/reports/ sent to /accounts/login/, without a language."""
+    response = client.get(f"/{language}/reports/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/{language}/accounts/login/?next=/{language}/reports/"
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert f'<html lang="{language}">' in page.content.decode()
+
+
+def test_staff_and_officials_find_their_work_in_the_header(client, demo):
+    """Finding 9.10: the reports and the admin were linked only from the footer."""
+    official = official_of("palaio-faliro")
+    client.force_login(official)
+    header = client.get("/el/").content.decode().split("</header>")[0]
+    assert 'href="/el/reports/"' in header and 'href="/el/account/"' in header
+    assert 'href="/admin/"' not in header  # an official is not staff
+    official.is_staff = True
+    official.save()
+    header = client.get("/el/").content.decode().split("</header>")[0]
+    assert 'href="/admin/"' in header
+    client.logout()
+    assert 'href="/el/reports/"' not in client.get("/el/").content.decode().split("</header>")[0]
