@@ -115,7 +115,11 @@ def run(bench: Bench) -> Result:
     bench.progress(f"imported in {imported.seconds:.1f} s; refusing the sparse workbook")
     refused = harness.peak_memory(f"{__name__}:refuse_xlsx", str(xlsx_path))
     with connection.cursor() as cursor:
-        for table in ("missions_historicalmilestone", "missions_milestone"):
+        for table in (
+            "notifications_announcement",  # the followers' announcements of the new milestones
+            "missions_historicalmilestone",
+            "missions_milestone",
+        ):
             cursor.execute(
                 f"DELETE FROM {table} WHERE municipality_id IN "  # noqa: S608 - fixed names
                 "(SELECT id FROM missions_municipality WHERE slug LIKE %s)",

@@ -69,6 +69,10 @@ def clear(ids: list[int]) -> tuple[int, int]:
 
     with connection.cursor() as cursor:
         counts = []
+        # The followers' announcements of the imported milestones go with them.
+        cursor.execute(
+            "DELETE FROM notifications_announcement WHERE municipality_id = ANY(%s)", [ids]
+        )
         for table in ("missions_milestone", "missions_historicalmilestone"):
             cursor.execute(f"DELETE FROM {table} WHERE municipality_id = ANY(%s)", [ids])  # noqa: S608
             counts.append(cursor.rowcount)
