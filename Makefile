@@ -21,7 +21,7 @@ $(VENV)/.installed: requirements/development.txt
 # `make lock`, then `make install`. Upgrades: make lock LOCK_ARGS=--upgrade
 # (or LOCK_ARGS="--upgrade-package django").
 PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
-	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-trusted-host --no-emit-find-links \
+	--allow-unsafe --no-emit-index-url --no-emit-trusted-host --no-emit-find-links \
 	$(LOCK_ARGS)
 
 lock:
