@@ -330,6 +330,18 @@ def contract_part_delete(*, acting_user, instance: ContractPart) -> None:
     model_delete(instance=instance, acting_user=acting_user)
 
 
+def municipality_visible_check(*, acting_user, instance) -> None:
+    """A Label or a twinning participant moved to a municipality: one the user may see."""
+    if (
+        instance.municipality_id
+        and instance.municipality_id != instance.stored_value("municipality_id")
+        and not Municipality.objects.visible_to(acting_user)
+        .filter(pk=instance.municipality_id)
+        .exists()
+    ):
+        raise ValidationError({"municipality": _("Choose a published municipality.")})
+
+
 def mission_label_check(*, acting_user, instance: MissionLabel) -> None:
     """Only the Mission's coordinators and administrators award, change or withdraw its Labels
     (a city's editors see their city's Label, and may not change it)."""
@@ -341,14 +353,7 @@ def mission_label_check(*, acting_user, instance: MissionLabel) -> None:
         raise PermissionDenied(
             _("Only the Mission's coordinators and administrators can change a Mission Label.")
         )
-    if (
-        instance.municipality_id
-        and instance.municipality_id != instance.stored_value("municipality_id")
-        and not Municipality.objects.visible_to(acting_user)
-        .filter(pk=instance.municipality_id)
-        .exists()
-    ):
-        raise ValidationError({"municipality": _("Choose a published municipality.")})
+    municipality_visible_check(acting_user=acting_user, instance=instance)
 
 
 @transaction.atomic
@@ -410,14 +415,7 @@ def twinning_participant_check(*, acting_user, instance: TwinningParticipant) ->
             programme=Twinning.objects.values_list("programme_id", flat=True).get(pk=stored),
         )
     programme_check(acting_user=acting_user, programme=instance.twinning.programme_id)
-    if (
-        instance.municipality_id
-        and instance.municipality_id != instance.stored_value("municipality_id")
-        and not Municipality.objects.visible_to(acting_user)
-        .filter(pk=instance.municipality_id)
-        .exists()
-    ):
-        raise ValidationError({"municipality": _("Choose a published municipality.")})
+    municipality_visible_check(acting_user=acting_user, instance=instance)
 
 
 @transaction.atomic
