@@ -188,13 +188,22 @@ def entry_for(*, instance, action, changes, acting_user, source_name):
 
 _batch: ContextVar[list | None] = ContextVar("portal_audit_batch", default=None)
 
+# Entries a batch holds before inserting them: an import's memory does not grow with its rows.
+BATCH_CHUNK = 1000
+
 
 @contextmanager
 def batch() -> Iterator[list]:
-    """Collect the entries of many writes and insert them together (``flush``) — for imports,
-    which write thousands of rows at once. Use only inside the transaction of the writes, and
-    flush only when they are kept: the caller calls ``flush(entries)`` before the transaction
-    commits, or drops the list when the writes were rolled back (a dry run, a failed import)."""
+    """Collect the entries of many writes and insert them together — for imports, which write
+    thousands of rows at once. Entries are inserted ``BATCH_CHUNK`` at a time as the writes come,
+    in the writes' transaction, and the rest by ``flush(entries)``.
+
+    Use only inside one all-or-nothing transaction around the writes: the caller calls
+    ``flush(entries)`` before it commits when the writes are kept, and drops the list when they
+    were rolled back (a dry run, a failed import) — the chunks already inserted roll back with
+    them. (A chunk is inserted inside whichever savepoint the write that filled it runs in; an
+    import that rolls one of its savepoints back must roll the whole import back, as the portal's
+    imports do.)"""
     entries: list = []
     token = _batch.set(entries)
     try:
@@ -206,7 +215,7 @@ def batch() -> Iterator[list]:
 def flush(entries: list) -> None:
     from .models import AuditEntry
 
-    AuditEntry.objects.bulk_create(entries, batch_size=1000)
+    AuditEntry.objects.bulk_create(entries, batch_size=BATCH_CHUNK)
     entries.clear()
 
 
@@ -222,10 +231,12 @@ def record(sender, *, instance, action, changes, acting_user, source, **kwargs) 
         source_name=source,
     )
     pending = _batch.get()
-    if pending is not None:
-        pending.append(entry)
-    else:
+    if pending is None:
         entry.save(force_insert=True)
+        return
+    pending.append(entry)
+    if len(pending) >= BATCH_CHUNK:
+        flush(pending)
 
 
 def connect() -> None:

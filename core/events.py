@@ -30,7 +30,10 @@ def send(*, instance, action: str, changes: dict, acting_user) -> None:
         "source": current_source(),
     }
     written.send(sender=type(instance), **payload)
-    transaction.on_commit(lambda: committed.send(sender=type(instance), **payload))
+    if committed.has_listeners(type(instance)):
+        # The hook holds the instance and its changes until the commit: an import of 100,000
+        # rows would keep every row in memory for receivers that are not there.
+        transaction.on_commit(lambda: committed.send(sender=type(instance), **payload))
 
 
 # A progress report is ready, or has failed for good (no attempt is left), sent once that has

@@ -35,10 +35,11 @@ class _Batch:
 
     def __call__(self) -> None:
         self.done = True
+        changes, self.changes = self.changes, []  # the thread keeps its last batch: not these
         try:
-            services.milestones_announce(self.changes)
+            services.milestones_announce(changes)
         except Exception:
-            logger.exception("%d milestone changes: followers not told", len(self.changes))
+            logger.exception("%d milestone changes: followers not told", len(changes))
 
 
 _current = threading.local()

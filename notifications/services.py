@@ -302,13 +302,29 @@ MILESTONE_NEWS |= {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MilestoneChange:
-    """A milestone write as its event told it, kept until its transaction commits."""
+    """A milestone write as its event told it, kept until its transaction commits. A creation
+    keeps only the names of its fields (one small object per row: an import of 100,000 new
+    milestones holds them all until it commits); a change keeps each field's before and after,
+    to tell whether the database still holds it."""
 
     milestone_id: int
     created: bool
-    changes: dict  # {field: (before, after)} of the fields followers notice
+    fields: frozenset[str]  # the fields followers notice that the write wrote
+    changes: dict | None = None  # a change's {field: (before, after)}; None for a creation
+
+    def holds(self, stored: dict) -> bool:
+        """Whether the milestone as committed (``stored``: its values by field) holds what this
+        write wrote. A creation holds once the milestone exists (a later write may have changed
+        its fields: that one is news)."""
+        if self.created:
+            return True
+        return all(stored[name] == after for name, (_b, after) in self.changes.items())
+
+
+# The sets of field names writes share (a few: the columns of an import, the fields of a form).
+_field_sets: dict[frozenset[str], frozenset[str]] = {}
 
 
 def milestone_change(*, milestone: Milestone, action: str, changes: dict) -> MilestoneChange | None:
@@ -318,56 +334,78 @@ def milestone_change(*, milestone: Milestone, action: str, changes: dict) -> Mil
     news = {name: value for name, value in changes.items() if name in MILESTONE_NEWS}
     if action == events.UPDATE and not news:
         return None
-    return MilestoneChange(milestone.pk, action == events.CREATE, news)
+    fields = frozenset(news)
+    fields = _field_sets.setdefault(fields, fields)
+    if action == events.CREATE:
+        return MilestoneChange(milestone.pk, True, fields)
+    return MilestoneChange(milestone.pk, False, fields, news)
+
+
+# Milestones announced per round trip: an import's 100,000 announcements are made a chunk at a
+# time, so memory does not grow with the import.
+ANNOUNCE_CHUNK = 2000
 
 
 def milestones_announce(changes: list[MilestoneChange]) -> int:
-    """Announce the milestones added or changed by a committed transaction, in two queries
-    however many (an import writes thousands); several writes of one milestone make one
-    announcement. Each is checked against the database, so that what a rolled-back savepoint
-    undid is not announced: a milestone that is gone, or (for a change) whose fields hold what
-    none of its writes wrote. Milestones of unpublished cities are not announced. Returns how
-    many announcements were made."""
+    """Announce the milestones added or changed by a committed transaction, in two queries per
+    ``ANNOUNCE_CHUNK`` milestones however many (an import writes thousands), all or none;
+    several writes of one milestone make one announcement. Each is checked against the database,
+    so that what a rolled-back savepoint undid is not announced: a milestone that is gone, or
+    (for a change) whose fields hold what none of its writes wrote. Milestones of unpublished
+    cities are not announced. Returns how many announcements were made."""
     by_milestone: dict[int, list[MilestoneChange]] = defaultdict(list)
+    columns = {"pk", "municipality_id", "status"}
     for change in changes:
         by_milestone[change.milestone_id].append(change)
-    stored = Milestone.objects.filter(pk__in=by_milestone, municipality__is_published=True)
-    new = []
-    for milestone in stored.order_by("pk"):
-        writes = by_milestone[milestone.pk]
-        created = any(write.created for write in writes)  # it exists: its creation committed
-
-        def holds(write: MilestoneChange, milestone=milestone) -> bool:
-            return all(
-                getattr(milestone, name) == after for name, (_b, after) in write.changes.items()
+        if change.changes:
+            columns.update(change.changes)
+    ids = sorted(by_milestone)
+    made = 0
+    with transaction.atomic():
+        for start in range(0, len(ids), ANNOUNCE_CHUNK):
+            stored = (
+                Milestone.objects.filter(
+                    pk__in=ids[start : start + ANNOUNCE_CHUNK], municipality__is_published=True
+                )
+                .order_by("pk")
+                .values(*columns)
             )
+            new = [
+                announcement
+                for milestone in stored
+                if (
+                    announcement := _milestone_announcement(
+                        milestone, by_milestone[milestone["pk"]]
+                    )
+                )
+            ]
+            Announcement.objects.bulk_create(new)
+            made += len(new)
+    return made
 
-        kept = [n for n, write in enumerate(writes) if holds(write)]
-        if not created and not kept:
-            continue
-        writes = writes[: kept[-1] + 1] if kept else writes
-        fields = sorted({name for write in writes for name in write.changes})
-        recorded: dict = {"fields": fields}
-        if not created:
-            before = next((w.changes["status"][0] for w in writes if "status" in w.changes), None)
-            if before and before != milestone.status:
-                recorded["status"] = [before, milestone.status]
-            elif fields == ["status"]:
-                continue  # set back to what it was
-        new.append(
-            Announcement(
-                kind=(
-                    Announcement.Kind.MILESTONE_ADDED
-                    if created
-                    else Announcement.Kind.MILESTONE_CHANGED
-                ),
-                municipality_id=milestone.municipality_id,
-                milestone=milestone,
-                changes=recorded,
-            )
-        )
-    Announcement.objects.bulk_create(new)
-    return len(new)
+
+def _milestone_announcement(milestone: dict, writes: list[MilestoneChange]) -> Announcement | None:
+    """The announcement of ``writes`` of one milestone (its stored values), or None when none
+    of them is news any more."""
+    created = any(write.created for write in writes)  # it exists: its creation committed
+    kept = [n for n, write in enumerate(writes) if write.holds(milestone)]
+    if not kept:
+        return None
+    writes = writes[: kept[-1] + 1]
+    fields = sorted({name for write in writes for name in write.fields})
+    recorded: dict = {"fields": fields}
+    if not created:
+        before = next((w.changes["status"][0] for w in writes if "status" in w.changes), None)
+        if before and before != milestone["status"]:
+            recorded["status"] = [before, milestone["status"]]
+        elif fields == ["status"]:
+            return None  # set back to what it was
+    return Announcement(
+        kind=Announcement.Kind.MILESTONE_ADDED if created else Announcement.Kind.MILESTONE_CHANGED,
+        municipality_id=milestone["municipality_id"],
+        milestone_id=milestone["pk"],
+        changes=recorded,
+    )
 
 
 def announcements_collect(*, acting_user, moment: datetime.datetime | None = None) -> int:

@@ -88,6 +88,12 @@ def point_celery_at(broker_url: str) -> None:
     app.amqp._producer_pool = None
 
 
+def test_database_url() -> str:
+    """The test database (PostgreSQL), for processes started by a test."""
+    database = settings.DATABASES["default"]
+    return f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+
+
 class CeleryWorker:
     """``celery worker`` in a child process, on the test database and the given broker."""
 
@@ -107,15 +113,10 @@ class CeleryWorker:
         self.log_path = Path(tempfile.gettempdir()) / f"celery-worker-{os.getpid()}-{id(self)}.log"
 
     def start(self) -> CeleryWorker:
-        database = settings.DATABASES["default"]
-        url = (
-            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
-            f"{database['NAME']}"
-        )
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "climateportal.settings.test",
-            "DATABASE_URL": url,
+            "DATABASE_URL": test_database_url(),
             "CELERY_BROKER_URL": self.broker_url,
             "DJANGO_MEDIA_ROOT": self.media_root,
             **self.extra_env,

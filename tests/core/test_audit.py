@@ -7,7 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -167,6 +167,39 @@ def test_a_command_line_import_inserts_its_entries_together(cities, tmp_path):
         call_command("import_data", "milestones", str(path), stdout=io.StringIO())
     inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "core_auditentry"')]
     assert len(inserts) == 1
+
+
+def test_a_large_import_inserts_its_entries_a_chunk_at_a_time(cities, tmp_path, monkeypatch):
+    """Finding (second release): an import held every row's entry until it committed (1 GB for
+    100,000 rows); a chunk is inserted as soon as it is full, in the import's transaction."""
+    monkeypatch.setattr(audit, "BATCH_CHUNK", 2)
+    path = tmp_path / "milestones.csv"
+    path.write_text(MILESTONES_CSV)
+    with CaptureQueriesContext(connection) as queries:
+        call_command("import_data", "milestones", str(path), stdout=io.StringIO())
+    inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "core_auditentry"')]
+    assert len(inserts) == 2  # the first two rows' entries, then the third's
+    assert AuditEntry.objects.count() == Milestone.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("extra_row", "options"),
+    [("", ["--dry-run"]), ("palaio-faliro,2024-01,no such status,general,Bad row,,\n", [])],
+    ids=["dry run", "failed row"],
+)
+def test_chunks_already_inserted_go_with_an_import_that_is_not_kept(
+    cities, tmp_path, monkeypatch, extra_row, options
+):
+    monkeypatch.setattr(audit, "BATCH_CHUNK", 2)
+    path = tmp_path / "milestones.csv"
+    path.write_text(MILESTONES_CSV + extra_row)
+    with CaptureQueriesContext(connection) as queries:
+        try:
+            call_command("import_data", "milestones", str(path), *options, stdout=io.StringIO())
+        except CommandError:
+            assert extra_row
+    assert any(q["sql"].startswith('INSERT INTO "core_auditentry"') for q in queries)
+    assert (AuditEntry.objects.count(), Milestone.objects.count()) == (0, 0)
 
 
 def test_a_dry_run_leaves_no_entry(cities, tmp_path):

@@ -66,3 +66,32 @@ def test_unique_slugs_transliterate_and_tell_namesakes_apart():
     MunicipalityFactory(slug="veria")
     assert unique_slug(Municipality, "Veria", suffix="CY") == "veria-cy"
     assert unique_slug(Municipality, "Veria") == "veria-2"
+
+
+def test_a_write_waits_for_the_commit_only_for_those_who_listen(
+    django_capture_on_commit_callbacks,
+):
+    """Finding (second release): every write left a commit hook holding its instance and its
+    changes for ``core.events.committed``, which nothing listened to: a 100,000-row import kept
+    every row in memory until it committed."""
+    from core import events
+
+    actor = system_actor()
+    MunicipalityFactory()  # the transaction's own hooks (the pages' cache) are in place
+    with django_capture_on_commit_callbacks() as unheard:
+        for n in range(3):
+            model_save(instance=MunicipalityFactory.build(name_en=f"Town {n}"), acting_user=actor)
+    assert unheard == []
+    heard = []
+
+    def receiver(sender, instance, action, **kwargs):
+        heard.append((instance.name_en, action))
+
+    events.committed.connect(receiver, sender=Municipality)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            model_save(instance=MunicipalityFactory.build(name_en="Heard"), acting_user=actor)
+            assert heard == []  # not before the commit
+    finally:
+        events.committed.disconnect(receiver, sender=Municipality)
+    assert heard == [("Heard", "create")]
