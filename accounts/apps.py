@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from allauth.account import signals as account_signals
         from allauth.mfa import signals as mfa_signals
         from django.apps import apps
         from django.contrib.auth.signals import user_logged_in
@@ -25,4 +26,12 @@ class AccountsConfig(AppConfig):
         for name in ("authenticator_added", "authenticator_removed", "authenticator_reset"):
             getattr(mfa_signals, name).connect(
                 receivers.authenticators_changed, dispatch_uid=f"accounts.mfa.{name}"
+            )
+        for name in ("password_set", "password_changed", "password_reset"):
+            getattr(account_signals, name).connect(
+                receivers.password_changed, dispatch_uid=f"accounts.account.{name}"
+            )
+        for name in ("email_added", "email_removed", "email_changed"):
+            getattr(account_signals, name).connect(
+                receivers.email_addresses_changed, dispatch_uid=f"accounts.account.{name}"
             )

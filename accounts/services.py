@@ -2,8 +2,8 @@
 resetting someone's two-factor authentication, and deleting an account. Each sends
 ``core.events.written``, so the audit log records it.
 
-(Sign-up, email confirmation, a person's own password and authenticators are allauth's flows;
-changes to a person's authenticators are recorded too, from allauth's signals: ``mfa_changed``.)
+(Sign-up, email confirmation, a person's own password, email addresses and authenticators are
+allauth's flows; their changes are recorded too, from allauth's signals: ``own_account_changed``.)
 """
 
 from __future__ import annotations
@@ -93,10 +93,12 @@ def user_mfa_reset(*, acting_user, user) -> bool:
     return True
 
 
-def mfa_changed(*, user, change: tuple) -> None:
-    """Record a person's own change to their authenticators, from allauth's signals
-    (``change``: (type removed or None, type added or None); both for renewed codes)."""
-    events.send(instance=user, action=events.UPDATE, changes={"mfa": change}, acting_user=user)
+def own_account_changed(*, user, changes: dict) -> None:
+    """Record a change a person made to their own account through allauth's flows, from its
+    signals: ``{"mfa": (type removed or None, type added or None)}`` (both for renewed codes),
+    ``{"password": (had one, has one)}`` (the log masks it), ``{"email": (old, new)}`` for the
+    primary address, ``{"email_addresses": (removed or None, added or None)}``."""
+    events.send(instance=user, action=events.UPDATE, changes=changes, acting_user=user)
 
 
 def _set_null_relations(user):

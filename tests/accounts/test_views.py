@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.db import connection
 from django.test import Client
@@ -10,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.middleware import LAST_SEEN_KEY
 from accounts.models import User
+from core.models import AuditEntry
 from tests.accounts.factories import UserFactory
 from tests.accounts.hashers import CountingHasher
-from tests.accounts.support import sign_in
+from tests.accounts.support import PASSWORD, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -262,3 +264,54 @@ def test_sign_out_everywhere_ends_the_other_sessions(client):
         302,
     ]
     assert client.get("/en/account/").status_code == 200
+
+
+# --------------------------------------------------------------------------------------------
+# What a person changes in their own account on allauth's pages is in the audit log: that the
+# password changed (never the password), which email addresses came and went.
+# --------------------------------------------------------------------------------------------
+
+
+def own_changes(user) -> list[dict]:
+    entries = AuditEntry.objects.filter(object_id=str(user.pk)).order_by("pk")
+    assert all((e.actor, e.action) == (user, "update") for e in entries)
+    return [entry.changes for entry in entries]
+
+
+def test_changing_ones_password_is_recorded_without_the_password(client):
+    """Finding (second release): a password changed on the account pages left no entry."""
+    user = UserFactory()
+    sign_in(client, user)
+    response = client.post(
+        "/en/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert own_changes(user) == [{"password": ["***", "***"]}]
+    assert AuditEntry.objects.get().source == "web"
+
+
+def test_resetting_a_forgotten_password_is_recorded(client):
+    user = UserFactory()
+    client.post("/en/accounts/password/reset/", {"email": user.email})
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/password/reset/key/" in line)
+    form = client.get(link[link.index("/en/accounts/") :].strip())  # the key moves to the session
+    assert form.status_code == 302
+    response = client.post(form["Location"], {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert own_changes(user) == [{"password": ["***", "***"]}]
+
+
+def test_email_addresses_added_made_primary_and_removed_are_recorded(client):
+    user = UserFactory()
+    first = user.email
+    sign_in(client, user)
+    client.post("/en/accounts/email/", {"action_add": "", "email": "second@example.org"})
+    EmailAddress.objects.filter(email="second@example.org").update(verified=True)  # confirmed
+    client.post("/en/accounts/email/", {"action_primary": "", "email": "second@example.org"})
+    client.post("/en/accounts/email/", {"action_remove": "", "email": first})
+    assert own_changes(user) == [
+        {"email_addresses": [None, "second@example.org"]},
+        {"email": [first, "second@example.org"]},
+        {"email_addresses": [first, None]},
+    ]
