@@ -131,10 +131,8 @@ class PortalAPIMixin:
         return _with_validators(response, validators)
 
 
-class PublicReadViewSet(
-    PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
-    """A public collection: a list (filtered by ``filter_class``) and its items."""
+class PublicListViewSet(PortalAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """A public list: what ``list_selector`` selects, filtered by ``filter_class``."""
 
     filter_class = None
     list_selector = None
@@ -145,8 +143,15 @@ class PublicReadViewSet(
         return filters.read_filters(self.filter_class, self.request)
 
     def get_queryset(self):
+        return type(self).list_selector(**self.list_filters())
+
+
+class PublicReadViewSet(mixins.RetrieveModelMixin, PublicListViewSet):
+    """A public collection: a list and its items (an item is looked up unfiltered)."""
+
+    def get_queryset(self):
         if self.action == "list":
-            return type(self).list_selector(**self.list_filters())
+            return super().get_queryset()
         return type(self).list_selector()
 
 
@@ -206,13 +211,10 @@ class MissionViewSet(PublicReadViewSet):
     description=_lazy("Which published city takes part in which mission, in which role."),
     detail=False,
 )
-class ParticipationViewSet(PortalAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class ParticipationViewSet(PublicListViewSet):
     serializer_class = serializers.ParticipationSerializer
-
-    def get_queryset(self):
-        return selectors.participations(
-            **filters.read_filters(filters.ParticipationFilters, self.request)
-        )
+    filter_class = filters.ParticipationFilters
+    list_selector = staticmethod(selectors.participations)
 
 
 @_read_schema(
@@ -221,13 +223,10 @@ class ParticipationViewSet(PortalAPIMixin, mixins.ListModelMixin, viewsets.Gener
     description=_lazy("Where each part of each published city's contract stands."),
     detail=False,
 )
-class ContractPartViewSet(PortalAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class ContractPartViewSet(PublicListViewSet):
     serializer_class = serializers.ContractPartSerializer
-
-    def get_queryset(self):
-        return selectors.contract_parts(
-            **filters.read_filters(filters.ContractPartFilters, self.request)
-        )
+    filter_class = filters.ContractPartFilters
+    list_selector = staticmethod(selectors.contract_parts)
 
 
 @_read_schema(
@@ -236,11 +235,10 @@ class ContractPartViewSet(PortalAPIMixin, mixins.ListModelMixin, viewsets.Generi
     description=_lazy("The EU Mission Labels awarded to published cities."),
     detail=False,
 )
-class MissionLabelViewSet(PortalAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class MissionLabelViewSet(PublicListViewSet):
     serializer_class = serializers.MissionLabelSerializer
-
-    def get_queryset(self):
-        return selectors.labels(**filters.read_filters(filters.LabelFilters, self.request))
+    filter_class = filters.LabelFilters
+    list_selector = staticmethod(selectors.labels)
 
 
 @_read_schema(
@@ -279,13 +277,10 @@ class NetworkViewSet(PublicReadViewSet):
     description=_lazy("Members of networks, except organisations of unpublished cities."),
     detail=False,
 )
-class MembershipViewSet(PortalAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class MembershipViewSet(PublicListViewSet):
     serializer_class = serializers.MembershipSerializer
-
-    def get_queryset(self):
-        return selectors.memberships(
-            **filters.read_filters(filters.MembershipFilters, self.request)
-        )
+    filter_class = filters.MembershipFilters
+    list_selector = staticmethod(selectors.memberships)
 
 
 @_read_schema(

@@ -1,4 +1,4 @@
-"""The health check."""
+"""The health check and the error pages."""
 
 import os
 import subprocess
@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from tests.accounts.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -62,3 +64,21 @@ def test_the_500_page_is_the_portals_in_the_urls_language(client, settings):
     html = response.content.decode()
     assert '<html lang="pl">' in html and 'class="site-header"' in html
     assert 'href="/pl/"' in html
+
+
+@pytest.mark.django_db
+def test_the_403_page_says_what_to_do_in_the_urls_language(client, settings):
+    """The page a refusal shows: the portal's, in the URL's language, telling a visitor to sign
+    in and a signed-in person whom to ask."""
+    settings.ROOT_URLCONF = "tests.core.failing_urls"
+    response = client.get("/el/refuses/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert '<html lang="el">' in html and 'class="site-header"' in html
+    assert "<h1>Δεν έχετε πρόσβαση σε αυτή τη σελίδα</h1>" in html
+    assert "Συνδεθείτε με λογαριασμό που έχει πρόσβαση" in html
+    assert 'href="/el/"' in html  # a way on
+    client.force_login(UserFactory())
+    html = client.get("/el/refuses/").content.decode()
+    assert "επικοινωνήστε με τον διαχειριστή του δήμου σας" in html
+    assert "Συνδεθείτε με λογαριασμό" not in html
