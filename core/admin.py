@@ -413,16 +413,37 @@ class ScopedImportExportMixin(ImportExportMixin):
         response["Content-Disposition"] = f'attachment; filename="{name}-import-template.csv"'
         return response
 
+    def get_import_data_kwargs(self, **kwargs):
+        # All or nothing, also when the confirmed import meets a row the preview accepted (a
+        # city renamed in between): import-export would otherwise keep the other rows.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
     def process_dataset(self, dataset, form, request, **kwargs):
-        # An import writes thousands of rows: their audit entries are inserted together, in the
-        # import's transaction, once it is known to be kept (all or nothing).
+        # An import writes thousands of rows: their audit entries are inserted a chunk at a
+        # time in the import's transaction, the rest once it is known to be kept; an import
+        # not kept takes all of them with it (all or nothing).
         with audit.source(audit.IMPORT), transaction.atomic(), audit.batch() as entries:
             result = super().process_dataset(dataset, form, request, **kwargs)
             if not kwargs.get("dry_run") and not (
                 result.has_errors() or result.has_validation_errors()
             ):
                 audit.flush(entries)
+            else:
+                transaction.set_rollback(True)
         return result
+
+    def process_result(self, result, request):
+        if not (result.has_errors() or result.has_validation_errors()):
+            return super().process_result(result, request)
+        # The confirmed import met errors the preview did not show (the data changed in
+        # between): nothing was written; say which rows, and offer the import again.
+        resource = self.get_import_resource_classes(request)[0](acting_user=request.user)
+        summary = summarise(resource=resource, result=result, dry_run=False)
+        for error in [*summary.file_errors, *summary.errors][:PREVIEW_ROWS]:
+            messages.error(request, str(error))
+        messages.error(request, _("Nothing was written: fix the errors above and import again."))
+        opts = self.model._meta
+        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
 
     def process_import(self, request, **kwargs):
         try:

@@ -1,6 +1,8 @@
 """What happened, for whoever cares, without the writer knowing them: every service write sends
 ``written`` at once (inside its transaction: the audit log records it there, all or nothing) and
-``committed`` once the transaction has committed (emails, caches: never for a rolled-back write).
+``committed`` once the transaction has committed (emails, caches: never for a rolled-back write)
+— to the receivers connected when the write was made: a write nobody awaits leaves no commit
+hook, which would hold it in memory until the commit.
 
 Receivers get ``sender`` (the model), ``instance``, ``action`` ("create", "update", "delete"),
 ``changes`` ({field: (before, after)}), ``acting_user`` and ``source`` (``core.audit``).

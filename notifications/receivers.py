@@ -2,8 +2,9 @@
 listens to knows it exists. Nothing here may break the write that caused it: failures are logged.
 
 Milestone writes are gathered while their transaction runs (``events.written``) and announced
-together once it has committed, in a fixed number of queries: an import of 10,000 milestones
-sends 10,000 events, and one query each after the commit would make it several times slower.
+together once it has committed, a chunk of milestones per look-up: an import of 10,000
+milestones sends 10,000 events, and one query each after the commit would make it several
+times slower.
 """
 
 from __future__ import annotations

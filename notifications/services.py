@@ -347,8 +347,9 @@ ANNOUNCE_CHUNK = 2000
 
 
 def milestones_announce(changes: list[MilestoneChange]) -> int:
-    """Announce the milestones added or changed by a committed transaction, in two queries per
-    ``ANNOUNCE_CHUNK`` milestones however many (an import writes thousands), all or none;
+    """Announce the milestones added or changed by a committed transaction, a look-up and the
+    inserts per ``ANNOUNCE_CHUNK`` milestones however many (an import writes thousands), all or
+    none;
     several writes of one milestone make one announcement. Each is checked against the database,
     so that what a rolled-back savepoint undid is not announced: a milestone that is gone, or
     (for a change) whose fields hold what none of its writes wrote. Milestones of unpublished

@@ -88,7 +88,7 @@ def point_celery_at(broker_url: str) -> None:
     app.amqp._producer_pool = None
 
 
-def test_database_url() -> str:
+def database_url_for_processes() -> str:
     """The test database (PostgreSQL), for processes started by a test."""
     database = settings.DATABASES["default"]
     return f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
@@ -116,7 +116,7 @@ class CeleryWorker:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "climateportal.settings.test",
-            "DATABASE_URL": test_database_url(),
+            "DATABASE_URL": database_url_for_processes(),
             "CELERY_BROKER_URL": self.broker_url,
             "DJANGO_MEDIA_ROOT": self.media_root,
             **self.extra_env,

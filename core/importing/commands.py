@@ -46,10 +46,13 @@ def read_dataset(file: Path):
 
 def run_from_command_line(run: Callable[[], object]):
     """Run an import (``run()`` returns its summary) as the command line's: its writes are
-    recorded as coming from the command line, and their audit entries inserted together, in
-    the import's transaction, once it is known to be kept (``summary.written``)."""
+    recorded as coming from the command line, and their audit entries inserted a chunk at a
+    time in the import's transaction, the rest once it is known to be kept
+    (``summary.written``); an import not kept takes all of them with it."""
     with audit.source(audit.COMMAND_LINE), transaction.atomic(), audit.batch() as entries:
         summary = run()
         if getattr(summary, "written", False):
             audit.flush(entries)
+        else:
+            transaction.set_rollback(True)
     return summary

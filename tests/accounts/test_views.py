@@ -4,6 +4,7 @@ import time
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.db import connection
 from django.test import Client
@@ -273,7 +274,9 @@ def test_sign_out_everywhere_ends_the_other_sessions(client):
 
 
 def own_changes(user) -> list[dict]:
-    entries = AuditEntry.objects.filter(object_id=str(user.pk)).order_by("pk")
+    entries = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
+    ).order_by("pk")
     assert all((e.actor, e.action) == (user, "update") for e in entries)
     return [entry.changes for entry in entries]
 
@@ -289,6 +292,18 @@ def test_changing_ones_password_is_recorded_without_the_password(client):
     assert response.status_code == 302
     assert own_changes(user) == [{"password": ["***", "***"]}]
     assert AuditEntry.objects.get().source == "web"
+
+
+def test_setting_a_first_password_is_recorded(client):
+    user = UserFactory()
+    user.set_unusable_password()  # an account made without one
+    user.save()
+    client.force_login(user)
+    response = client.post(
+        "/en/accounts/password/set/", {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert own_changes(user) == [{"password": [False, "***"]}]
 
 
 def test_resetting_a_forgotten_password_is_recorded(client):

@@ -150,6 +150,28 @@ def test_a_refused_admin_import_leaves_no_entry(client, cities):
     assert AuditEntry.objects.count() == 0
 
 
+def test_a_confirmed_admin_import_meeting_a_changed_city_writes_nothing(
+    client, cities, superuser, monkeypatch
+):
+    """Found in review: the confirm step kept the rows that still matched (import-export's
+    default) with only the audit chunks already inserted; now nothing is written and each
+    error is said."""
+    monkeypatch.setattr(audit, "BATCH_CHUNK", 1)
+    client.force_login(superuser)
+    two_cities = MILESTONES_CSV + "kozani,2024-01,upcoming,general,Kozani plan,,\n"
+    preview = client.post(
+        "/admin/missions/milestone/import/",
+        {"resource": 0, "format": 0, "import_file": upload(two_cities)},
+    )
+    confirm = {**preview.context["confirm_form"].initial, "resource": 0}
+    Municipality.objects.filter(slug="kozani").update(slug="kozani-dimos")  # meanwhile
+    response = client.post("/admin/missions/milestone/process_import/", confirm, follow=True)
+    assert (Milestone.objects.count(), AuditEntry.objects.count()) == (0, 0)
+    said = [str(message) for message in response.context["messages"]]
+    assert said[-1] == "Nothing was written: fix the errors above and import again."
+    assert any(message.startswith("row 4, column “municipality”") for message in said)
+
+
 def test_a_command_line_import_is_recorded_as_the_system_from_the_command_line(cities, tmp_path):
     path = tmp_path / "milestones.csv"
     path.write_text(MILESTONES_CSV)

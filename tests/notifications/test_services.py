@@ -226,6 +226,30 @@ class TestAnnouncements:
         assert changed.changes["status"] == ["upcoming", "completed"]
         assert Announcement.objects.count() == 2
 
+    def test_a_translated_title_changed_is_announced_with_its_field(self, commits, city):
+        milestone = add_milestone(commits, city)
+        update_milestone(commits, milestone, title_el="Ανοίγει το γραφείο ενέργειας")
+        changed = Announcement.objects.get(kind="milestone_changed")
+        assert changed.changes == {"fields": ["title_el"]}
+
+    def test_a_milestone_added_and_changed_in_one_transaction_is_announced_once(
+        self, commits, city
+    ):
+        with commits(), transaction.atomic():
+            milestone = mission_services.milestone_create(
+                acting_user=system_actor(),
+                municipality=city,
+                data={"title_en": "Energy office", "date": datetime.date(2030, 1, 1)},
+            )
+            mission_services.milestone_update(
+                acting_user=system_actor(),
+                milestone=milestone,
+                data={"title_en": "Energy office opens", "status": "completed"},
+            )
+        announcement = Announcement.objects.get()
+        assert announcement.kind == "milestone_added"
+        assert {"title_en", "status"} <= set(announcement.changes["fields"])
+
     def test_a_write_undone_by_a_savepoint_is_not_announced(self, commits, city):
         with commits(), transaction.atomic():
             kept = mission_services.milestone_create(
