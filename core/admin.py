@@ -424,12 +424,8 @@ class ScopedImportExportMixin(ImportExportMixin):
         # not kept takes all of them with it (all or nothing).
         with audit.source(audit.IMPORT), transaction.atomic(), audit.batch() as entries:
             result = super().process_dataset(dataset, form, request, **kwargs)
-            if not kwargs.get("dry_run") and not (
-                result.has_errors() or result.has_validation_errors()
-            ):
-                audit.flush(entries)
-            else:
-                transaction.set_rollback(True)
+            failed = result.has_errors() or result.has_validation_errors()
+            audit.batch_end(entries, kept=not (kwargs.get("dry_run") or failed))
         return result
 
     def process_result(self, result, request):
@@ -442,8 +438,7 @@ class ScopedImportExportMixin(ImportExportMixin):
         for error in [*summary.file_errors, *summary.errors][:PREVIEW_ROWS]:
             messages.error(request, str(error))
         messages.error(request, _("Nothing was written: fix the errors above and import again."))
-        opts = self.model._meta
-        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
+        return self._back_to_import_page()
 
     def process_import(self, request, **kwargs):
         try:
@@ -451,8 +446,11 @@ class ScopedImportExportMixin(ImportExportMixin):
                 return super().process_import(request, **kwargs)
         except ImportFileError as error:  # the kept file expired or cannot be read again
             messages.error(request, str(error))
-            opts = self.model._meta
-            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
+            return self._back_to_import_page()
+
+    def _back_to_import_page(self):
+        opts = self.model._meta
+        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
 
 
 class MissingTranslationFilter(admin.SimpleListFilter):

@@ -196,14 +196,12 @@ BATCH_CHUNK = 1000
 def batch() -> Iterator[list]:
     """Collect the entries of many writes and insert them together — for imports, which write
     thousands of rows at once. Entries are inserted ``BATCH_CHUNK`` at a time as the writes come,
-    in the writes' transaction, and the rest by ``flush(entries)``.
+    in the writes' transaction, and the rest by ``batch_end``.
 
-    Use only inside one all-or-nothing transaction around the writes: the caller calls
-    ``flush(entries)`` before it commits when the writes are kept, and drops the list when they
-    were rolled back (a dry run, a failed import) — the chunks already inserted roll back with
-    them. (A chunk is inserted inside whichever savepoint the write that filled it runs in; an
-    import that rolls one of its savepoints back must roll the whole import back, as the portal's
-    imports do.)"""
+    Use only inside one all-or-nothing transaction around the writes, and end it with
+    ``batch_end(entries, kept=...)`` inside that transaction. (A chunk is inserted inside
+    whichever savepoint the write that filled it runs in; an import that rolls one of its
+    savepoints back must roll the whole import back, as the portal's imports do.)"""
     entries: list = []
     token = _batch.set(entries)
     try:
@@ -217,6 +215,18 @@ def flush(entries: list) -> None:
 
     AuditEntry.objects.bulk_create(entries, batch_size=BATCH_CHUNK)
     entries.clear()
+
+
+def batch_end(entries: list, *, kept: bool) -> None:
+    """End a batch inside the transaction of its writes: when they are kept, insert the entries
+    left; when not (a dry run, a failed import), roll the transaction back, the writes and the
+    chunks already inserted with it — all or nothing."""
+    from django.db import transaction
+
+    if kept:
+        flush(entries)
+    else:
+        transaction.set_rollback(True)
 
 
 def record(sender, *, instance, action, changes, acting_user, source, **kwargs) -> None:

@@ -51,8 +51,5 @@ def run_from_command_line(run: Callable[[], object]):
     (``summary.written``); an import not kept takes all of them with it."""
     with audit.source(audit.COMMAND_LINE), transaction.atomic(), audit.batch() as entries:
         summary = run()
-        if getattr(summary, "written", False):
-            audit.flush(entries)
-        else:
-            transaction.set_rollback(True)
+        audit.batch_end(entries, kept=getattr(summary, "written", False))
     return summary
